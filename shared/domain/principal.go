@@ -1,0 +1,63 @@
+package domain
+
+import "context"
+
+// Role is who a credential speaks for (DOMAIN.md §7, API.md Conventions).
+type Role string
+
+const (
+	RoleAgency            Role = "agency"
+	RoleEnterprise        Role = "enterprise"
+	RoleMandatedSubmitter Role = "mandated_submitter"
+	RoleCountyGovernment  Role = "county_government"
+	RoleDistrictReviewer  Role = "district_reviewer"
+	RoleCityOfficer       Role = "city_officer"
+	RolePrefectureOfficer Role = "prefecture_officer"
+	RoleProvinceOfficer   Role = "province_officer"
+	RoleExpert            Role = "expert"
+	RoleIntegrator        Role = "integrator"
+	RoleScheduler         Role = "scheduler"
+)
+
+// Roles lists every role, in the order of DOMAIN.md §7.
+var Roles = []Role{RoleAgency, RoleEnterprise, RoleMandatedSubmitter, RoleCountyGovernment,
+	RoleDistrictReviewer, RoleCityOfficer, RolePrefectureOfficer, RoleProvinceOfficer, RoleExpert,
+	RoleIntegrator, RoleScheduler}
+
+// Principal is the authenticated caller. The zero Principal is the anonymous public.
+type Principal struct {
+	Role Role `json:"role"`
+	// Subject is the caller's USCC or resident ID (organisations, individuals) or an officer's id.
+	Subject string `json:"subject"`
+	// Division is the GB/T 2260 code an officer or government acts within.
+	Division string   `json:"division"`
+	Scopes   []string `json:"scopes"`
+}
+
+func (p Principal) Anonymous() bool { return p.Role == "" }
+
+// Resource describes the record an action touches, for the authorisation policy. Owner and
+// Division are empty for actions on a collection (creating, listing).
+type Resource struct {
+	Kind     string `json:"kind"`
+	Owner    string `json:"owner,omitempty"`
+	Division string `json:"division,omitempty"`
+}
+
+// AuthzRequest is one question to the authorisation policy.
+type AuthzRequest struct {
+	Principal Principal `json:"principal"`
+	Action    string    `json:"action"`
+	Resource  Resource  `json:"resource"`
+}
+
+// AuthzDecision is the policy's answer; Reasons explain a refusal for the log.
+type AuthzDecision struct {
+	Allow   bool     `json:"allow"`
+	Reasons []string `json:"reasons"`
+}
+
+// Authorizer answers AuthzRequests; the policy engine implements it with policies/authz.
+type Authorizer interface {
+	Authorize(ctx context.Context, req AuthzRequest) (AuthzDecision, error)
+}
