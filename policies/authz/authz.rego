@@ -1,0 +1,301 @@
+# METADATA
+# title: Authorisation
+# description: >-
+#   Decides every request: may this principal take this action on this resource? The input is
+#   a domain.AuthzRequest as JSON; the engine reads data.authz.decision. Who may do what is the
+#   grants table, one entry per action naming the roles it admits and the scope each role acts
+#   in; what a scope means is in_scope. A new action is one more grants entry.
+# scope: package
+# custom:
+#   basis: "DOMAIN.md §7"
+package authz
+
+# METADATA
+# title: Decision
+# description: >-
+#   The one document the engine reads. Reasons are empty when the request is allowed and never
+#   empty when it is refused, so every refusal can be explained in the log.
+# custom:
+#   basis: "DOMAIN.md §7"
+decision := {"allow": allow, "reasons": reasons}
+
+# METADATA
+# title: Allowed
+# description: >-
+#   Fail closed: a request is allowed only when its action grants the caller's role a scope and
+#   the request lies within that scope. Unknown actions, unknown roles and the anonymous public
+#   have no grant, so they get nothing.
+# scope: document
+# custom:
+#   basis: "DOMAIN.md §7"
+default allow := false
+
+allow if in_scope(grants[action].roles[role])
+
+# METADATA
+# title: Caller's role
+# description: >-
+#   Empty for the anonymous public. A missing field reads as anonymous, so a malformed input
+#   can never gain more than the public has.
+# custom:
+#   basis: "API.md Conventions"
+role := object.get(input, ["principal", "role"], "")
+
+# METADATA
+# title: Caller's subject
+# description: The USCC or resident ID the credential speaks for, or an officer's id.
+# custom:
+#   basis: "API.md Conventions"
+subject := object.get(input, ["principal", "subject"], "")
+
+# METADATA
+# title: Caller's division
+# description: The GB/T 2260 code an officer acts within.
+# custom:
+#   basis: "API.md Conventions; DOMAIN.md §7"
+principal_division := object.get(input, ["principal", "division"], "")
+
+# METADATA
+# title: Record's division
+# description: Empty for actions on a collection, which have no record.
+# custom:
+#   basis: "DOMAIN.md §7"
+resource_division := object.get(input, ["resource", "division"], "")
+
+# METADATA
+# title: Action
+# description: The name the handler gives the operation, "<record>.<verb>".
+# custom:
+#   basis: "DOMAIN.md §7"
+action := object.get(input, "action", "")
+
+# --- Who may do what: one entry per action --------------------------------------------------
+#
+# Each entry maps a role to the scope it acts in (see in_scope). Its basis is read from the
+# entry's own METADATA, so the citation a refusal gives is the one an auditor reads here.
+
+# METADATA
+# title: filing.create — file an agency filing
+# description: >-
+#   An agency files only for itself: the handler sets the resource owner to the USCC being
+#   filed, which must be the caller's.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["filing.create"] := {
+	"roles": {"agency": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: filing.read — see a filing and its history
+# description: >-
+#   The owner, and the officers who review or oversee filings of the record's division. Every
+#   item of a listing is checked with this action too.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["filing.read"] := {
+	"roles": {
+		"agency": "own",
+		"city_officer": "division",
+		"province_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: filing.amend — amend a filing
+# description: Only the owner changes what it filed; the amendment goes back to review.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["filing.amend"] := {
+	"roles": {"agency": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: filing.review — accept, return or reject a filing
+# description: >-
+#   Filing is with the city bureau, so only a city officer of the record's division reviews; a
+#   provincial officer oversees but does not review city filings.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["filing.review"] := {
+	"roles": {"city_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: filing.deregister — take a filing off the register
+# description: The owner, or a city officer of the record's division.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["filing.deregister"] := {
+	"roles": {
+		"agency": "own",
+		"city_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: filing.list — the officers' review queue
+# description: >-
+#   A collection, so there is no record to scope by; every item is then checked with
+#   filing.read, which confines each officer to their division.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["filing.list"] := {
+	"roles": {
+		"city_officer": "any",
+		"province_officer": "any",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# --- What a scope means -----------------------------------------------------------------------
+
+# METADATA
+# title: Scope "own"
+# description: >-
+#   The caller owns the record. An empty subject owns nothing, so a missing owner can never
+#   match a missing subject.
+# custom:
+#   basis: "DOMAIN.md §7: nobody reads or changes another party's records"
+in_scope("own") if {
+	subject != ""
+	subject == input.resource.owner
+}
+
+# METADATA
+# title: Scope "division"
+# description: The caller's division contains the record's.
+# custom:
+#   basis: "DOMAIN.md §7: officers act within their division"
+in_scope("division") if division_contains(principal_division, resource_division)
+
+# METADATA
+# title: Scope "any"
+# description: The role alone suffices; used for collections, whose items are checked one by one.
+# custom:
+#   basis: "DOMAIN.md §7"
+in_scope("any") := true
+
+# METADATA
+# title: Division containment
+# description: >-
+#   An officer's division contains a record's when they are equal, when the officer's ends in
+#   00 and shares the first four digits, or when it ends in 0000 and shares the first two:
+#   320000 contains every 32xxxx, 320500 every 3205xx, 320281 only itself.
+# scope: document
+# custom:
+#   basis: "API.md Conventions; DOMAIN.md §7"
+division_contains(officer, record) if {
+	valid_division(officer)
+	valid_division(record)
+	officer == record
+}
+
+division_contains(officer, record) if {
+	valid_division(officer)
+	valid_division(record)
+	endswith(officer, "00")
+	substring(officer, 0, 4) == substring(record, 0, 4)
+}
+
+division_contains(officer, record) if {
+	valid_division(officer)
+	valid_division(record)
+	endswith(officer, "0000")
+	substring(officer, 0, 2) == substring(record, 0, 2)
+}
+
+# METADATA
+# title: Division code
+# description: >-
+#   Six digits, the first not zero. Anything else (empty, a prefix, a wildcard) contains
+#   nothing and is contained by nothing, so two missing divisions never match.
+# custom:
+#   basis: "DOMAIN.md Identifiers (GB/T 2260)"
+valid_division(code) if {
+	is_string(code)
+	regex.match(`^[1-9][0-9]{5}$`, code)
+}
+
+# --- Why a request is refused -----------------------------------------------------------------
+
+# METADATA
+# title: Reasons
+# description: >-
+#   Empty when allowed; otherwise every refusal, sorted so the same request always logs the
+#   same text. The default is a safety net: a refusal that no rule explains still says so.
+# scope: document
+# custom:
+#   basis: "DOMAIN.md §7"
+default reasons := ["no grant permits this request (DOMAIN.md §7)"]
+
+reasons := [] if allow
+
+reasons := sort(refusals) if {
+	not allow
+	count(refusals) > 0
+}
+
+# METADATA
+# title: Basis of the action
+# description: The citation every reason for this action ends with.
+# scope: document
+# custom:
+#   basis: "DOMAIN.md §7"
+default basis := "DOMAIN.md §7"
+
+basis := grants[action].basis
+
+# METADATA
+# title: Reason
+# description: A refusal's text followed by the basis it rests on.
+# custom:
+#   basis: "ARCHITECTURE.md: every reason a decision gives names its basis"
+reason(text) := sprintf("%s (%s)", [text, basis])
+
+# METADATA
+# title: Refusals
+# description: One reason per condition the request fails.
+# scope: document
+# custom:
+#   basis: "DOMAIN.md §7"
+refusals contains reason(sprintf("unknown action %q", [action])) if not grants[action]
+
+refusals contains reason(sprintf("anonymous callers may not %s", [action])) if role == ""
+
+refusals contains reason(sprintf("unknown role %q", [role])) if {
+	role != ""
+	not role in data.authz.roles
+}
+
+refusals contains reason(sprintf("role %s may not %s", [role, action])) if {
+	role in data.authz.roles
+	grants[action]
+	not grants[action].roles[role]
+}
+
+refusals contains reason(sprintf("only the record's owner may %s", [action])) if {
+	grants[action].roles[role] == "own"
+	not in_scope("own")
+}
+
+refusals contains reason("the caller has no valid division") if {
+	grants[action].roles[role] == "division"
+	not valid_division(principal_division)
+}
+
+refusals contains reason("the record has no valid division") if {
+	grants[action].roles[role] == "division"
+	not valid_division(resource_division)
+}
+
+refusals contains reason(sprintf("division %s does not contain %s", [principal_division, resource_division])) if {
+	grants[action].roles[role] == "division"
+	valid_division(principal_division)
+	valid_division(resource_division)
+	not division_contains(principal_division, resource_division)
+}

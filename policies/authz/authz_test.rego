@@ -1,0 +1,280 @@
+package authz_test
+
+import data.authz
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+agency_a := "91320281MA1AAAAA0A"
+
+agency_b := "91320281MA1BBBBB0B"
+
+principal(role, subject, division) := {"role": role, "subject": subject, "division": division, "scopes": null}
+
+owner_a := principal("agency", agency_a, "")
+
+other_agency := principal("agency", agency_b, "")
+
+city(division) := principal("city_officer", "officer-c", division)
+
+province(division) := principal("province_officer", "officer-p", division)
+
+anonymous := principal("", "", "")
+
+# A filing of agency A, registered in Jiangyin (320281), a county-level city under Wuxi (320200).
+filing_a := {"kind": "agency_filing", "owner": agency_a, "division": "320281"}
+
+# A collection has neither owner nor division (the Go side omits both).
+filings := {"kind": "agency_filing"}
+
+request(p, action, resource) := {"principal": p, "action": action, "resource": resource}
+
+basis := "seed 000 §二(二)1; DOMAIN.md §7"
+
+# --- Every action x allowed role x own / other / out of division ------------------------------
+
+cases := {
+	# filing.create: an agency files only for itself.
+	"create: owner agency": {"req": request(owner_a, "filing.create", filing_a), "allow": true},
+	"create: another agency": {"req": request(other_agency, "filing.create", filing_a), "allow": false},
+	"create: city officer": {"req": request(city("320281"), "filing.create", filing_a), "allow": false},
+	"create: province officer": {"req": request(province("320000"), "filing.create", filing_a), "allow": false},
+	"create: enterprise": {"req": request(principal("enterprise", agency_a, ""), "filing.create", filing_a), "allow": false},
+	"create: anonymous": {"req": request(anonymous, "filing.create", filing_a), "allow": false},
+	"create: integrator": {"req": request(principal("integrator", "int-1", ""), "filing.create", filing_a), "allow": false},
+	# filing.read: the owner; city and province officers within their division.
+	"read: owner agency": {"req": request(owner_a, "filing.read", filing_a), "allow": true},
+	"read: another agency": {"req": request(other_agency, "filing.read", filing_a), "allow": false},
+	"read: city officer of the same county": {"req": request(city("320281"), "filing.read", filing_a), "allow": true},
+	"read: city officer of the prefecture": {"req": request(city("320200"), "filing.read", filing_a), "allow": true},
+	"read: city officer of another county": {"req": request(city("320211"), "filing.read", filing_a), "allow": false},
+	"read: city officer of another prefecture": {"req": request(city("321000"), "filing.read", filing_a), "allow": false},
+	"read: province officer of Jiangsu": {"req": request(province("320000"), "filing.read", filing_a), "allow": true},
+	"read: province officer of another province": {"req": request(province("310000"), "filing.read", filing_a), "allow": false},
+	"read: enterprise": {"req": request(principal("enterprise", agency_a, ""), "filing.read", filing_a), "allow": false},
+	"read: expert": {"req": request(principal("expert", "expert-1", "320000"), "filing.read", filing_a), "allow": false},
+	"read: anonymous": {"req": request(anonymous, "filing.read", filing_a), "allow": false},
+	"read: integrator": {"req": request(principal("integrator", "int-1", "320000"), "filing.read", filing_a), "allow": false},
+	# filing.amend: the owner only.
+	"amend: owner agency": {"req": request(owner_a, "filing.amend", filing_a), "allow": true},
+	"amend: another agency": {"req": request(other_agency, "filing.amend", filing_a), "allow": false},
+	"amend: city officer of the division": {"req": request(city("320281"), "filing.amend", filing_a), "allow": false},
+	"amend: province officer": {"req": request(province("320000"), "filing.amend", filing_a), "allow": false},
+	"amend: anonymous": {"req": request(anonymous, "filing.amend", filing_a), "allow": false},
+	# filing.review: a city officer within the division; the province does not review.
+	"review: city officer of the same county": {"req": request(city("320281"), "filing.review", filing_a), "allow": true},
+	"review: city officer of the prefecture": {"req": request(city("320200"), "filing.review", filing_a), "allow": true},
+	"review: city officer of another county": {"req": request(city("320211"), "filing.review", filing_a), "allow": false},
+	"review: city officer of another prefecture": {"req": request(city("321000"), "filing.review", filing_a), "allow": false},
+	"review: province officer": {"req": request(province("320000"), "filing.review", filing_a), "allow": false},
+	"review: owner agency": {"req": request(owner_a, "filing.review", filing_a), "allow": false},
+	"review: district reviewer": {"req": request(principal("district_reviewer", "rev-1", "320281"), "filing.review", filing_a), "allow": false},
+	"review: prefecture officer": {"req": request(principal("prefecture_officer", "pre-1", "320200"), "filing.review", filing_a), "allow": false},
+	# filing.deregister: the owner, or a city officer within the division.
+	"deregister: owner agency": {"req": request(owner_a, "filing.deregister", filing_a), "allow": true},
+	"deregister: another agency": {"req": request(other_agency, "filing.deregister", filing_a), "allow": false},
+	"deregister: city officer of the same county": {"req": request(city("320281"), "filing.deregister", filing_a), "allow": true},
+	"deregister: city officer of another county": {"req": request(city("320211"), "filing.deregister", filing_a), "allow": false},
+	"deregister: province officer": {"req": request(province("320000"), "filing.deregister", filing_a), "allow": false},
+	"deregister: anonymous": {"req": request(anonymous, "filing.deregister", filing_a), "allow": false},
+	# filing.list: the officers' queue; items are checked with filing.read.
+	"list: city officer": {"req": request(city("320281"), "filing.list", filings), "allow": true},
+	"list: province officer": {"req": request(province("320000"), "filing.list", filings), "allow": true},
+	"list: agency": {"req": request(owner_a, "filing.list", filings), "allow": false},
+	"list: enterprise": {"req": request(principal("enterprise", agency_a, ""), "filing.list", filings), "allow": false},
+	"list: anonymous": {"req": request(anonymous, "filing.list", filings), "allow": false},
+	"list: integrator": {"req": request(principal("integrator", "int-1", "320000"), "filing.list", filings), "allow": false},
+	# Whatever is not granted is refused.
+	"unknown action: city officer": {"req": request(city("320281"), "filing.explode", filing_a), "allow": false},
+	"unknown action: owner agency": {"req": request(owner_a, "filings.read", filing_a), "allow": false},
+	"unknown role": {"req": request(principal("superuser", agency_a, "320000"), "filing.read", filing_a), "allow": false},
+	"known role without grants: scheduler": {"req": request(principal("scheduler", "cron", ""), "filing.list", filings), "allow": false},
+	"role names are case-sensitive": {"req": request(principal("Agency", agency_a, ""), "filing.read", filing_a), "allow": false},
+}
+
+test_decision[name] if {
+	some name, tc in cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
+# An allowed decision explains nothing; a refused one always says why.
+consistent(d, true) if d == {"allow": true, "reasons": []}
+
+consistent(d, false) if {
+	d.allow == false
+	count(d.reasons) > 0
+}
+
+# --- Division containment boundaries ----------------------------------------------------------
+
+containment := {
+	"county contains itself": {"officer": "320281", "record": "320281", "contains": true},
+	"county does not contain a sibling county": {"officer": "320281", "record": "320211", "contains": false},
+	"county does not contain its prefecture": {"officer": "320281", "record": "320200", "contains": false},
+	"county does not contain the province": {"officer": "320281", "record": "320000", "contains": false},
+	"prefecture contains itself": {"officer": "320200", "record": "320200", "contains": true},
+	"prefecture contains its county": {"officer": "320200", "record": "320281", "contains": true},
+	"prefecture contains its district": {"officer": "320200", "record": "320211", "contains": true},
+	"prefecture does not contain another prefecture's county": {"officer": "320200", "record": "320581", "contains": false},
+	"prefecture does not contain the province": {"officer": "320200", "record": "320000", "contains": false},
+	"prefecture 321000 contains its county": {"officer": "321000", "record": "321081", "contains": true},
+	"prefecture 321000 does not contain 320281": {"officer": "321000", "record": "320281", "contains": false},
+	"prefecture 321000 does not contain 321100": {"officer": "321000", "record": "321100", "contains": false},
+	"province contains itself": {"officer": "320000", "record": "320000", "contains": true},
+	"province contains a county": {"officer": "320000", "record": "320281", "contains": true},
+	"province contains a prefecture": {"officer": "320000", "record": "321000", "contains": true},
+	"province contains a county of 3210": {"officer": "320000", "record": "321081", "contains": true},
+	"province does not contain another province": {"officer": "320000", "record": "310101", "contains": false},
+	"another province does not contain Jiangsu": {"officer": "310000", "record": "320281", "contains": false},
+	"district 320211 does not contain 320281": {"officer": "320211", "record": "320281", "contains": false},
+	"empty contains nothing": {"officer": "", "record": "", "contains": false},
+	"empty officer": {"officer": "", "record": "320281", "contains": false},
+	"empty record": {"officer": "320000", "record": "", "contains": false},
+	"a prefix is not a code": {"officer": "32", "record": "320281", "contains": false},
+	"a short record is not a code": {"officer": "320000", "record": "32", "contains": false},
+	"letters are not a code": {"officer": "3202xx", "record": "3202xx", "contains": false},
+	"a leading zero is not a code": {"officer": "020000", "record": "020000", "contains": false},
+	"a number is not a code": {"officer": 320000, "record": 320281, "contains": false},
+}
+
+test_division_contains[name] if {
+	some name, tc in containment
+	contains_as_expected(tc)
+}
+
+contains_as_expected(tc) if {
+	tc.contains
+	authz.division_contains(tc.officer, tc.record)
+}
+
+contains_as_expected(tc) if {
+	not tc.contains
+	not authz.division_contains(tc.officer, tc.record)
+}
+
+# --- Reasons name the refusal and its basis ---------------------------------------------------
+
+test_reason_role_not_granted if {
+	d := authz.decision with input as request(principal("enterprise", agency_a, ""), "filing.review", filing_a)
+	d.reasons == [sprintf("role enterprise may not filing.review (%s)", [basis])]
+}
+
+test_reason_province_does_not_review if {
+	d := authz.decision with input as request(province("320000"), "filing.review", filing_a)
+	d.reasons == [sprintf("role province_officer may not filing.review (%s)", [basis])]
+}
+
+test_reason_out_of_division if {
+	d := authz.decision with input as request(city("320211"), "filing.review", filing_a)
+	d.reasons == [sprintf("division 320211 does not contain 320281 (%s)", [basis])]
+}
+
+test_reason_not_the_owner if {
+	d := authz.decision with input as request(other_agency, "filing.amend", filing_a)
+	d.reasons == [sprintf("only the record's owner may filing.amend (%s)", [basis])]
+}
+
+test_reason_anonymous if {
+	d := authz.decision with input as request(anonymous, "filing.read", filing_a)
+	d.reasons == [sprintf("anonymous callers may not filing.read (%s)", [basis])]
+}
+
+test_reason_unknown_action if {
+	d := authz.decision with input as request(city("320281"), "filing.explode", filing_a)
+	d.reasons == [`unknown action "filing.explode" (DOMAIN.md §7)`]
+}
+
+test_reason_unknown_role if {
+	d := authz.decision with input as request(principal("superuser", agency_a, "320000"), "filing.read", filing_a)
+	d.reasons == [sprintf(`unknown role "superuser" (%s)`, [basis])]
+}
+
+test_reason_record_without_division if {
+	d := authz.decision with input as request(city("320281"), "filing.read", {"kind": "agency_filing", "owner": agency_a})
+	d.reasons == [sprintf("the record has no valid division (%s)", [basis])]
+}
+
+test_reason_officer_without_division if {
+	d := authz.decision with input as request(city(""), "filing.read", filing_a)
+	d.reasons == [sprintf("the caller has no valid division (%s)", [basis])]
+}
+
+test_reasons_accumulate_sorted if {
+	d := authz.decision with input as request(anonymous, "filing.explode", filing_a)
+	d.reasons == [
+		`anonymous callers may not filing.explode (DOMAIN.md §7)`,
+		`unknown action "filing.explode" (DOMAIN.md §7)`,
+	]
+}
+
+# --- Malformed input never gains anything -----------------------------------------------------
+
+test_empty_input_is_refused if {
+	d := authz.decision with input as {}
+	d.allow == false
+	d.reasons == [
+		`anonymous callers may not  (DOMAIN.md §7)`,
+		`unknown action "" (DOMAIN.md §7)`,
+	]
+}
+
+test_empty_subject_owns_no_ownerless_record if {
+	d := authz.decision with input as request(principal("agency", "", ""), "filing.amend", {"kind": "agency_filing"})
+	d.allow == false
+}
+
+test_empty_subject_owns_no_empty_owner if {
+	d := authz.decision with input as request(principal("agency", "", ""), "filing.amend", {"kind": "agency_filing", "owner": ""})
+	d.allow == false
+}
+
+test_two_missing_divisions_do_not_match if {
+	d := authz.decision with input as request(city(""), "filing.read", {"kind": "agency_filing", "owner": agency_a})
+	d.allow == false
+	count(d.reasons) == 2
+}
+
+test_unexplained_refusal_still_has_a_reason if {
+	d := authz.decision with input as request(other_agency, "filing.amend", filing_a)
+		with authz.refusals as set()
+	d == {"allow": false, "reasons": ["no grant permits this request (DOMAIN.md §7)"]}
+}
+
+# --- The grants table itself ------------------------------------------------------------------
+
+test_every_grant_names_its_basis if {
+	every _, grant in authz.grants {
+		startswith(grant.basis, "seed ")
+		contains(grant.basis, "DOMAIN.md §7")
+	}
+}
+
+test_every_granted_role_is_known if {
+	every _, grant in authz.grants {
+		every role, _ in grant.roles {
+			role in data.authz.roles
+		}
+	}
+}
+
+test_every_granted_scope_is_defined if {
+	every _, grant in authz.grants {
+		every _, scope in grant.roles {
+			scope in {"own", "division", "any"}
+		}
+	}
+}
+
+test_the_filing_actions_are_granted if {
+	object.keys(authz.grants) == {
+		"filing.create", "filing.read", "filing.amend",
+		"filing.review", "filing.deregister", "filing.list",
+	}
+}
+
+test_integrators_get_nothing_yet if {
+	every action, _ in authz.grants {
+		d := authz.decision with input as request(principal("integrator", "int-1", "320000"), action, filing_a)
+		d.allow == false
+	}
+}
