@@ -1,0 +1,417 @@
+// Package httpapi turns the use cases into HTTP functions speaking API.md's conventions:
+// problem+json errors naming every bad field in zh-CN or en, bearer authentication,
+// Idempotency-Key replay, ETag/If-Match, a 1 MiB body limit, request ids and JSON logs. Each
+// function is one http.Handler; where it runs (Lambda, a container, the local runner) is
+// the host's business.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jsipa/ips/shared/auth"
+	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/validate"
+)
+
+// MaxBodyBytes is the request body limit (API.md: 413 above 1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// Authenticator turns a bearer token into a principal; auth.Verifier is the implementation.
+type Authenticator interface {
+	Verify(ctx context.Context, token string) (domain.Principal, error)
+}
+
+// Deps is what every function is built from.
+type Deps struct {
+	Store domain.Store
+	Authz domain.Authorizer
+	Auth  Authenticator
+	Clock domain.Clock
+	Log   *slog.Logger
+}
+
+// Access says whether a route needs a credential.
+type Access int
+
+const (
+	SignedIn Access = iota
+	Public
+)
+
+// Route is one operation of a function.
+type Route struct {
+	Method string
+	Path   string // a net/http pattern path: /v1/agencies/{uscc}
+	Access Access
+	Handle HandlerFunc
+}
+
+// HandlerFunc serves one operation; it returns data, never writes the response itself, so the
+// answer can be recorded for idempotent replay.
+type HandlerFunc func(ctx context.Context, r *Request) (Response, error)
+
+// Request is an incoming request with what the pipeline learnt about it.
+type Request struct {
+	*http.Request
+	ID        string
+	Lang      string
+	Principal domain.Principal
+	// Payload is the whole request body, read once under the size limit.
+	Payload []byte
+}
+
+// Decode parses the JSON body into dst and validates it, reporting every bad field at once.
+func (r *Request) Decode(dst any) error { return validate.Request(r.Payload, dst) }
+
+// IfMatch is the version named by If-Match, or 0 when the header is absent.
+func (r *Request) IfMatch() (int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if err != nil || v < 1 {
+		return 0, &domain.Error{Code: domain.CodeMalformed, Message: domain.Text{
+			ZH: "If-Match 须为本记录的 ETag", EN: "If-Match must be an ETag this API gave out."}}
+	}
+	return v, nil
+}
+
+// Page reads ?limit= and ?cursor= (API.md Lists: default 50, at most 500).
+func (r *Request) Page() (limit int, cursor string, err error) {
+	q := r.URL.Query()
+	limit = domain.DefaultPageSize
+	if s := q.Get("limit"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 || n > domain.MaxPageSize {
+			return 0, "", domain.Invalid(domain.FieldError{Field: "limit", Code: "range", Message: domain.Text{
+				ZH: fmt.Sprintf("须为 1 到 %d 之间的整数", domain.MaxPageSize), EN: fmt.Sprintf("must be a whole number from 1 to %d", domain.MaxPageSize)}})
+		}
+		limit = n
+	}
+	return limit, q.Get("cursor"), nil
+}
+
+// Response is what a handler answers.
+type Response struct {
+	Status   int
+	Body     any
+	Version  int64 // sets a strong ETag when above zero
+	Location string
+}
+
+// List is the shape of every list answer (API.md Lists).
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// Function is one deployable function: a name, its routes and the handler serving them.
+type Function struct {
+	Name   string
+	deps   Deps
+	routes []Route
+	mux    *http.ServeMux
+	idem   *domain.Idempotency
+}
+
+// NewFunction builds the handler for routes.
+func NewFunction(name string, d Deps, routes []Route) *Function {
+	f := &Function{Name: name, deps: d, routes: routes, mux: http.NewServeMux(), idem: domain.NewIdempotency(d.Store)}
+	paths := map[string][]string{}
+	for _, rt := range routes {
+		f.mux.Handle(rt.Method+" "+rt.Path, f.serveRoute(rt))
+		paths[rt.Path] = append(paths[rt.Path], rt.Method)
+	}
+	// A known path with another method is a 405 in problem form, not the mux's plain text.
+	for path, methods := range paths {
+		allow := strings.Join(methods, ", ")
+		f.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeProblem(w, Problem{Type: "/problems/method_not_allowed", Title: pick(r, "方法不允许", "Method not allowed"),
+				Status: http.StatusMethodNotAllowed, Detail: pick(r, "此地址不支持该请求方法", "This address does not support the method."),
+				Code: "method_not_allowed", RequestID: w.Header().Get("X-Request-Id")})
+		})
+	}
+	return f
+}
+
+func pick(r *http.Request, zh, en string) string {
+	return domain.Text{ZH: zh, EN: en}.In(negotiate(r.Header.Get("Accept-Language")))
+}
+
+// RouteSpec names a route as "METHOD /path".
+type RouteSpec struct{ Method, Path string }
+
+// Routes lists what the function serves, for the template contract test and the local runner.
+func (f *Function) Routes() []RouteSpec {
+	out := make([]RouteSpec, len(f.routes))
+	for i, rt := range f.routes {
+		out[i] = RouteSpec{rt.Method, rt.Path}
+	}
+	return out
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); requestIDPattern.MatchString(id) {
+		return id
+	}
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// statusWriter remembers the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(s int) {
+	if w.status == 0 {
+		w.status = s
+	}
+	w.ResponseWriter.WriteHeader(s)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+type logKey struct{}
+
+// logFields collects what the access log line says about the caller, filled in as the
+// pipeline learns it.
+type logFields struct {
+	principal domain.Principal
+	reason    string
+}
+
+func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := requestID(r)
+	h := w.Header()
+	h.Set("X-Request-Id", id)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	sw := &statusWriter{ResponseWriter: w}
+	lf := &logFields{}
+	r.Header.Set("X-Request-Id", id)
+	r = r.WithContext(context.WithValue(r.Context(), logKey{}, lf))
+	defer func() {
+		if v := recover(); v != nil {
+			f.deps.Log.Error("panic", "request_id", id, "function", f.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if sw.status == 0 {
+				writeProblem(sw, problemOf(domain.Internal(fmt.Errorf("panic: %v", v)), negotiate(r.Header.Get("Accept-Language")), id))
+			}
+		}
+		attrs := []any{"request_id", id, "function", f.Name, "method", r.Method, "route", r.Pattern, "path", r.URL.Path,
+			"status", sw.status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+		if !lf.principal.Anonymous() {
+			attrs = append(attrs, "role", lf.principal.Role, "subject", lf.principal.Subject)
+		}
+		if lf.reason != "" {
+			attrs = append(attrs, "reason", lf.reason)
+		}
+		f.deps.Log.Info("request", attrs...)
+	}()
+	if _, pattern := f.mux.Handler(r); pattern == "" {
+		writeProblem(sw, problemOf(&domain.Error{Code: domain.CodeNotFound, Message: domain.Text{
+			ZH: "没有这个地址", EN: "There is nothing at this address."}}, negotiate(r.Header.Get("Accept-Language")), id))
+		return
+	}
+	f.mux.ServeHTTP(sw, r)
+}
+
+func (f *Function) serveRoute(rt Route) http.HandlerFunc {
+	return func(w http.ResponseWriter, hr *http.Request) {
+		req := &Request{Request: hr, ID: hr.Header.Get("X-Request-Id"), Lang: negotiate(hr.Header.Get("Accept-Language"))}
+		lf, _ := hr.Context().Value(logKey{}).(*logFields)
+		status, header, body, err := f.run(rt, req)
+		if err != nil {
+			if Status(err) >= 500 {
+				f.deps.Log.Error("request failed", "request_id", req.ID, "function", f.Name, "error", err.Error())
+			} else if lf != nil {
+				lf.reason = err.Error()
+			}
+			if domain.CodeOf(err) == domain.CodeUnauthenticated {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="ips"`)
+				if lf != nil {
+					lf.reason = auth.Reason(err)
+				}
+			}
+			writeProblem(w, problemOf(err, req.Lang, req.ID))
+			return
+		}
+		if lf != nil {
+			lf.principal = req.Principal
+		}
+		for k, v := range header {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(status)
+		w.Write(body)
+	}
+}
+
+// run takes a request through body reading, authentication, idempotency and the handler, and
+// returns the answer as bytes so an idempotent retry can replay it exactly.
+func (f *Function) run(rt Route, req *Request) (int, map[string]string, []byte, error) {
+	if err := readBody(req); err != nil {
+		return 0, nil, nil, err
+	}
+	if rt.Access == SignedIn {
+		token, ok := auth.BearerToken(req.Request)
+		if !ok {
+			return 0, nil, nil, auth.Unauthenticated(errors.New("no bearer token"))
+		}
+		p, err := f.deps.Auth.Verify(req.Context(), token)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		req.Principal = p
+		if lf, ok := req.Context().Value(logKey{}).(*logFields); ok {
+			lf.principal = p
+		}
+	}
+	key := req.Header.Get("Idempotency-Key")
+	if req.Method != http.MethodPost || key == "" {
+		return f.handle(rt, req)
+	}
+	return f.idempotent(rt, req, key)
+}
+
+var idemKeyPattern = regexp.MustCompile(`^[\x21-\x7e]{1,255}$`)
+
+func (f *Function) idempotent(rt Route, req *Request, key string) (int, map[string]string, []byte, error) {
+	if !idemKeyPattern.MatchString(key) {
+		return 0, nil, nil, domain.Invalid(domain.FieldError{Field: "Idempotency-Key", Code: "idempotency_key", Message: domain.Text{
+			ZH: "Idempotency-Key 须为 1 到 255 个可见 ASCII 字符", EN: "must be 1 to 255 visible ASCII characters"}})
+	}
+	ctx := req.Context()
+	sum := sha256.Sum256(append([]byte(req.Method+" "+req.URL.Path+"\n"), req.Payload...))
+	scope := strings.Join([]string{string(req.Principal.Role), req.Principal.Subject, req.Principal.Division, req.Method + " " + req.URL.Path, key}, "|")
+	now := f.deps.Clock.Now()
+	outcome, rec, err := f.idem.Begin(ctx, scope, hex.EncodeToString(sum[:]), now)
+	if err != nil {
+		return 0, nil, nil, domain.Internal(err)
+	}
+	switch outcome {
+	case domain.IdemReplay:
+		header := map[string]string{"Idempotent-Replayed": "true"}
+		for k, v := range rec.Header {
+			header[k] = v
+		}
+		return rec.Status, header, rec.Body, nil
+	case domain.IdemMismatch:
+		return 0, nil, nil, domain.Invalid(domain.FieldError{Field: "Idempotency-Key", Code: "idempotency_key_reused", Message: domain.Text{
+			ZH: "该 Idempotency-Key 已用于内容不同的请求", EN: "this key was already used for a request with another body"}})
+	case domain.IdemInFlight:
+		return 0, nil, nil, domain.NewError(domain.CodeConflict, "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试",
+			"A request with this Idempotency-Key is still in progress; retry shortly.")
+	}
+	status, header, body, err := f.handle(rt, req)
+	if err != nil {
+		if Status(err) >= 500 {
+			f.idem.Abandon(context.WithoutCancel(ctx), rec)
+			return 0, nil, nil, err
+		}
+		// A refusal is an answer too: the retry must get the same one.
+		p := problemOf(err, req.Lang, req.ID)
+		body, _ = json.Marshal(p)
+		status, header = p.Status, map[string]string{"Content-Type": "application/problem+json"}
+	}
+	if ferr := f.idem.Finish(context.WithoutCancel(ctx), rec, status, header, body, f.deps.Clock.Now()); ferr != nil {
+		f.deps.Log.Error("idempotency record not saved", "request_id", req.ID, "error", ferr.Error())
+	}
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return status, header, body, nil
+}
+
+func (f *Function) handle(rt Route, req *Request) (int, map[string]string, []byte, error) {
+	resp, err := rt.Handle(req.Context(), req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	status := resp.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	header := map[string]string{"Cache-Control": "no-store"}
+	if rt.Access == Public && req.Method == http.MethodGet {
+		header["Cache-Control"] = "public, max-age=60"
+	}
+	if resp.Version > 0 {
+		header["ETag"] = fmt.Sprintf(`"%d"`, resp.Version)
+	}
+	if resp.Location != "" {
+		header["Location"] = resp.Location
+	}
+	if resp.Body == nil {
+		return status, header, nil, nil
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(resp.Body); err != nil {
+		return 0, nil, nil, domain.Internal(err)
+	}
+	header["Content-Type"] = "application/json; charset=utf-8"
+	return status, header, buf.Bytes(), nil
+}
+
+var jsonTypes = []string{"application/json"}
+
+func readBody(req *Request) error {
+	if req.ContentLength > MaxBodyBytes {
+		return tooLarge()
+	}
+	if req.Request.Body != nil {
+		b, err := io.ReadAll(io.LimitReader(req.Request.Body, MaxBodyBytes+1))
+		if err != nil {
+			return &domain.Error{Code: domain.CodeMalformed, Message: domain.Text{ZH: "读取请求内容失败", EN: "The request body could not be read."}, Err: err}
+		}
+		if len(b) > MaxBodyBytes {
+			return tooLarge()
+		}
+		req.Payload = b
+	}
+	if len(req.Payload) == 0 {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || !slices.Contains(jsonTypes, mt) {
+		return domain.NewError(domain.CodeUnsupportedMedia, "请求内容须为 JSON（Content-Type: application/json）",
+			"The body must be JSON, sent with Content-Type: application/json.")
+	}
+	return nil
+}
+
+func tooLarge() error {
+	return domain.NewError(domain.CodeTooLarge, fmt.Sprintf("请求内容不得超过 %d 字节", MaxBodyBytes),
+		fmt.Sprintf("The body must not exceed %d bytes.", MaxBodyBytes))
+}
