@@ -1,0 +1,39 @@
+# The two commands a newcomer needs are `make run` and `make test` (README).
+SHELL := bash
+GO ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+# Lambda artifacts: arm64, cgo-free, without the RPC mode provided.al2023 never uses.
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
+
+.PHONY: run test vet fmt-check tidy build $(addprefix build-function-,$(FUNCTIONS))
+
+run:
+	$(GO) run ./infra/local
+
+test: fmt-check vet
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+
+# -e: the module proxy refuses one test-only dependency of modernc.org/sqlite's own tests,
+# which this module never builds.
+tidy:
+	$(GO) mod tidy -e
+
+# lambda builds function $(1) into folder $(2) as a provided.al2023 arm64 bootstrap.
+lambda = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o $(2)/bootstrap ./functions/$(1)
+
+# build: every function's Lambda bootstrap under bin/<function>/.
+build: $(addprefix build-function-,$(FUNCTIONS))
+
+$(addprefix build-function-,$(FUNCTIONS)): build-function-%:
+	$(call lambda,$*,bin/$*)
+
+# SAM's BuildMethod: makefile calls build-<LogicalId> with ARTIFACTS_DIR set.
+build-FilingFunction:
+	$(call lambda,filing,$(ARTIFACTS_DIR))

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jsipa/ips/shared/validate"
+)
+
+// These tests run the built runner binary as a newcomer would after `make run`.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func runnerBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ips-local-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ips-local")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type runnerProc struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan error
+}
+
+var urlLine = regexp.MustCompile(`open (http://127\.0\.0\.1:\d+)/`)
+
+// startRunner starts the binary on a free port and waits for the URL it prints.
+func startRunner(t *testing.T, dataDir string, env ...string) *runnerProc {
+	t.Helper()
+	cmd := exec.Command(runnerBinary(t))
+	cmd.Env = append(os.Environ(), append([]string{"IPS_ADDR=127.0.0.1:0", "IPS_DATA_DIR=" + dataDir}, env...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &runnerProc{cmd: cmd, done: make(chan error, 1)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	select {
+	case p.url = <-found:
+	case err := <-p.done:
+		t.Fatalf("runner exited before printing its URL: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("runner printed no URL within 30 s")
+	}
+	return p
+}
+
+func (p *runnerProc) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, p.url+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	raw, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(raw, &m)
+	return resp.StatusCode, m
+}
+
+func (p *runnerProc) token(t *testing.T, req map[string]any) string {
+	t.Helper()
+	status, body := p.call(t, "POST", "/dev/token", "", req)
+	if status != http.StatusCreated {
+		t.Fatalf("dev token %v: %d %v", req, status, body)
+	}
+	return body["token"].(string)
+}
+
+func agencyCode(t *testing.T, i int) string {
+	t.Helper()
+	code, err := validate.ComposeUSCC("91320281", fmt.Sprintf("MA%06d", i))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+func filing(code, name string) map[string]any {
+	return map[string]any{
+		"uscc": code, "name": name, "org_form": "company", "is_branch": false, "service_types": []string{"trademark_agency"},
+		"address": "江苏省江阴市澄江街道人民东路1号", "district_code": "320281", "legal_representative": "张三",
+		"responsible_person": "李四", "contact_phone": "13912345678", "contact_email": "a@example.cn",
+		"practitioners":       []map[string]any{{"name": "王五", "role": "商标代理人"}},
+		"business_started_on": "2019-05-20", "truthfulness_commitment": true,
+	}
+}
+
+func TestNewcomerFilesAnAgencyAndFindsItOnTheRegister(t *testing.T) {
+	p := startRunner(t, t.TempDir())
+	resp, err := http.Get(p.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `lang="zh-CN"`) || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Fatalf("home page: %d %v", resp.StatusCode, resp.Header)
+	}
+	code := agencyCode(t, 1)
+	agency := p.token(t, map[string]any{"role": "agency", "subject": code})
+	if status, body := p.call(t, "POST", "/v1/agencies", agency, filing(code, "江阴市新人商标代理有限公司")); status != http.StatusCreated {
+		t.Fatalf("file: %d %v", status, body)
+	}
+	officer := p.token(t, map[string]any{"role": "city_officer", "division": "320281"})
+	if status, body := p.call(t, "POST", "/v1/agencies/"+code+"/review", officer, map[string]any{"outcome": "accept"}); status != http.StatusOK || body["filing_no"] == nil {
+		t.Fatalf("accept: %d %v", status, body)
+	}
+	status, reg := p.call(t, "GET", "/v1/public/agencies?q=新人", "", nil)
+	if items, _ := reg["items"].([]any); status != http.StatusOK || len(items) != 1 {
+		t.Fatalf("register: %d %v", status, reg)
+	}
+	// Graceful shutdown on SIGTERM.
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Fatalf("runner did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("runner still running 20 s after SIGTERM")
+	}
+}
+
+func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
+	dir := t.TempDir()
+	acknowledged := map[string]string{} // code → name
+	next := 0
+	const rounds, writers = 3, 4
+	for round := range rounds {
+		p := startRunner(t, dir)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		for range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					mu.Lock()
+					next++
+					i := next
+					mu.Unlock()
+					code := agencyCode(t, i)
+					name := fmt.Sprintf("第%d轮机构%d", round, i)
+					tok := p.tokenQuiet(code)
+					if tok == "" {
+						return
+					}
+					if status := p.post(code, tok, filing(code, name)); status == http.StatusCreated {
+						mu.Lock()
+						acknowledged[code] = name
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		// Kill at a different moment each round, mid-stream.
+		time.Sleep(time.Duration(300+250*round) * time.Millisecond)
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		close(stop)
+		wg.Wait()
+		<-p.done
+	}
+	if len(acknowledged) < rounds {
+		t.Fatalf("only %d writes acknowledged: the load did not run", len(acknowledged))
+	}
+	p := startRunner(t, dir)
+	officer := p.token(t, map[string]any{"role": "city_officer", "division": "320281"})
+	lost := 0
+	for code, name := range acknowledged {
+		status, body := p.call(t, "GET", "/v1/agencies/"+code, officer, nil)
+		if status != http.StatusOK || body["filing"].(map[string]any)["name"] != name || body["status"] != "submitted" {
+			lost++
+			t.Errorf("acknowledged filing %s lost or changed: %d %v", code, status, body)
+		}
+	}
+	t.Logf("writes acknowledged: %d, kills: %d, records lost: %d", len(acknowledged), rounds, lost)
+}
+
+// tokenQuiet and post are the load loop's calls: a refused connection once the runner is
+// killed is expected, so they report it by their result instead of failing the test.
+func (p *runnerProc) tokenQuiet(code string) string {
+	b, _ := json.Marshal(map[string]any{"role": "agency", "subject": code})
+	resp, err := http.Post(p.url+"/dev/token", "application/json", bytes.NewReader(b))
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&out)
+	return out.Token
+}
+
+func (p *runnerProc) post(code, token string, body any) int {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", p.url+"/v1/agencies", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestDevModeTokensAndClock(t *testing.T) {
+	dir := t.TempDir()
+	p := startRunner(t, dir, "IPS_NOW=2027-01-31T23:59:59.999+08:00")
+	status, clock := p.call(t, "GET", "/dev/clock", "", nil)
+	if status != http.StatusOK || clock["now"] != "2027-01-31T23:59:59.999+08:00" || clock["frozen"] != true {
+		t.Fatalf("IPS_NOW did not pin the clock: %v", clock)
+	}
+	status, clock = p.call(t, "PUT", "/dev/clock", "", map[string]any{"now": "2027-02-01T00:00:05+08:00"})
+	if status != http.StatusOK || clock["now"] != "2027-02-01T00:00:05+08:00" {
+		t.Fatalf("PUT /dev/clock: %d %v", status, clock)
+	}
+	status, bad := p.call(t, "POST", "/dev/token", "", map[string]any{"role": "astronaut", "division": "12"})
+	errs, _ := bad["errors"].([]any)
+	if status != http.StatusUnprocessableEntity || len(errs) != 2 {
+		t.Fatalf("bad token request: %d %v", status, bad)
+	}
+	status, bad = p.call(t, "POST", "/dev/token", "", map[string]any{"role": "agency", "subject": "not-a-code"})
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("agency with a bad code: %d %v", status, bad)
+	}
+	// A token survives a restart: the signing key is kept in the data directory.
+	code := agencyCode(t, 77)
+	tok := p.token(t, map[string]any{"role": "agency", "subject": code})
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	<-p.done
+	p = startRunner(t, dir, "IPS_NOW=2027-02-01T00:00:05+08:00")
+	if status, body := p.call(t, "POST", "/v1/agencies", tok, filing(code, "重启后")); status != http.StatusCreated {
+		t.Fatalf("token after restart: %d %v", status, body)
+	}
+	if status, _ := p.call(t, "PUT", "/dev/clock", "", map[string]any{"now": "yesterday"}); status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad clock: %d", status)
+	}
+}

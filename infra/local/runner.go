@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jsipa/ips/shared/app"
+	"github.com/jsipa/ips/shared/auth"
+	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/host"
+	"github.com/jsipa/ips/shared/httpapi"
+	"github.com/jsipa/ips/shared/policy"
+	"github.com/jsipa/ips/shared/sqlite"
+	"github.com/jsipa/ips/site"
+)
+
+// functions is every function of template.yaml, by its folder under functions/. The routes
+// test holds this list and the template to each other.
+var functions = map[string]func(httpapi.Deps) *httpapi.Function{
+	"filing": httpapi.Filing,
+}
+
+// Dev tokens are signed by the runner's own key and verified by the same code that verifies
+// OIDC tokens in a deployment.
+const (
+	devIssuer   = "urn:ips:local-dev"
+	devAudience = "ips-local"
+)
+
+type config struct {
+	Addr    string // IPS_ADDR
+	DataDir string // IPS_DATA_DIR
+	Now     string // IPS_NOW: pins the clock at this instant
+}
+
+func configFromEnv() config {
+	c := config{Addr: os.Getenv("IPS_ADDR"), DataDir: os.Getenv("IPS_DATA_DIR"), Now: os.Getenv("IPS_NOW")}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "./data"
+	}
+	return c
+}
+
+// platform is everything the runner serves, built once.
+type platform struct {
+	handler   http.Handler
+	functions map[string]*httpapi.Function
+	clock     *domain.SettableClock
+	store     domain.Store
+}
+
+func newPlatform(ctx context.Context, cfg config) (*platform, error) {
+	clock := &domain.SettableClock{}
+	if cfg.Now != "" {
+		t, err := time.Parse(time.RFC3339Nano, cfg.Now)
+		if err != nil {
+			return nil, fmt.Errorf("IPS_NOW must be an RFC 3339 instant such as 2027-02-01T00:00:05+08:00: %w", err)
+		}
+		clock.Set(t, true)
+	}
+	store, err := sqlite.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := policy.Load(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	signer, err := auth.LoadOrCreateSigner(filepath.Join(cfg.DataDir, "dev-signing-key.pem"), devIssuer, devAudience)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	deps := httpapi.Deps{Store: store, Authz: engine, Auth: auth.NewStatic(devIssuer, devAudience, signer.PublicKeys(), clock.Now),
+		Clock: clock, Log: app.Logger()}
+	p := &platform{functions: map[string]*httpapi.Function{}, clock: clock, store: store}
+	mux := http.NewServeMux()
+	for name, build := range functions {
+		fn := build(deps)
+		p.functions[name] = fn
+		mountFunction(mux, fn)
+	}
+	mountFunction(mux, devFunction(deps, signer, clock))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	notFound := func(w http.ResponseWriter, r *http.Request) { httpapi.WriteError(w, r, domain.ErrNotFound) }
+	mux.HandleFunc("/v1/", notFound)
+	mux.HandleFunc("/dev/", notFound)
+	mux.Handle("/", siteHandler(site.Files))
+	p.handler = mux
+	return p, nil
+}
+
+// mountFunction routes every path of fn to it, with and without a method, so that a known
+// path with another method reaches fn and gets its 405 problem rather than the mux's text.
+func mountFunction(mux *http.ServeMux, fn *httpapi.Function) {
+	seen := map[string]bool{}
+	for _, rt := range fn.Routes() {
+		mux.Handle(rt.Method+" "+rt.Path, fn)
+		if !seen[rt.Path] {
+			seen[rt.Path] = true
+			mux.Handle(rt.Path, fn)
+		}
+	}
+}
+
+// siteHandler serves the static site with the headers a deployment's CDN would add.
+func siteHandler(files fs.FS) http.Handler {
+	fileServer := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+func run(ctx context.Context, cfg config, out io.Writer) error {
+	p, err := newPlatform(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer p.store.Close()
+	ln, err := host.Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(cfg.DataDir)
+	fmt.Fprintf(out, "IPS local runner: open http://%s/ (data in %s; dev tokens at POST /dev/token)\n", ln.Addr(), abs)
+	return host.ServeListener(ctx, ln, p.handler, app.Logger())
+}
