@@ -1,0 +1,698 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/jsipa/ips/shared/auth"
+	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/host"
+	"github.com/jsipa/ips/shared/httpapi"
+	"github.com/jsipa/ips/shared/policy"
+	"github.com/jsipa/ips/shared/sqlite"
+)
+
+const (
+	eventsDir = "../../events/filing"
+
+	// The agency the event files speak for, and one they do not.
+	agencyUSCC = "91320281MA20JY015Q"
+	otherUSCC  = "91320211MA20WX013C"
+
+	// What the event files' filing body says, and so what must or must not show where.
+	agencyName   = "江阴澄知知识产权代理有限公司"
+	filedAddress = "江苏省江阴市澄江街道长江路 168 号 5 楼"
+	newAddress   = "江苏省江阴市澄江街道人民东路 299 号 12 楼"
+	contactPhone = "0510-86801234"
+	contactEmail = "filing@chengzhi-ip.example.cn"
+)
+
+// The filing's personal data, by value and by field name: none of it may reach the public
+// register, and no value may reach a log line.
+var (
+	personalValues = []string{contactPhone, contactEmail, "1132019876", "TM-2021-04417"}
+	personalFields = []string{`"contact_phone"`, `"contact_email"`, `"qualification_no"`}
+)
+
+// A credential in an event file is always this placeholder (events/README.md): a real token
+// would expire, and a file that carried one would be a credential in the repository.
+var placeholderPattern = regexp.MustCompile(`^Bearer \{\{token( [a-z]+=[^\s{}=]+)+\}\}$`)
+
+// principalOf reads the principal a placeholder names. Officers without a subject are known by
+// post, as the local runner's dev tokens know them.
+func principalOf(authorization string) (domain.Principal, error) {
+	if !placeholderPattern.MatchString(authorization) {
+		return domain.Principal{}, fmt.Errorf("authorization %q is not of the form `Bearer {{token role=... subject=... division=...}}`", authorization)
+	}
+	inner := strings.TrimSuffix(strings.TrimPrefix(authorization, "Bearer {{token "), "}}")
+	var p domain.Principal
+	seen := map[string]bool{}
+	for _, kv := range strings.Fields(inner) {
+		k, v, _ := strings.Cut(kv, "=")
+		if seen[k] {
+			return domain.Principal{}, fmt.Errorf("%q names %s twice", authorization, k)
+		}
+		seen[k] = true
+		switch k {
+		case "role":
+			p.Role = domain.Role(v)
+		case "subject":
+			p.Subject = v
+		case "division":
+			p.Division = v
+		default:
+			return domain.Principal{}, fmt.Errorf("%q has unknown key %q (role, subject, division)", authorization, k)
+		}
+	}
+	if !slices.Contains(domain.Roles, p.Role) {
+		return domain.Principal{}, fmt.Errorf("%q names no known role", authorization)
+	}
+	if p.Subject == "" {
+		p.Subject = string(p.Role)
+		if p.Division != "" {
+			p.Subject += "@" + p.Division
+		}
+	}
+	return p, nil
+}
+
+func TestTokenPlaceholdersNameThePrincipalToSignFor(t *testing.T) {
+	good := []struct {
+		header string
+		want   domain.Principal
+	}{
+		{"Bearer {{token role=agency subject=91320281MA20JY015Q}}",
+			domain.Principal{Role: domain.RoleAgency, Subject: agencyUSCC}},
+		{"Bearer {{token role=city_officer division=320281}}",
+			domain.Principal{Role: domain.RoleCityOfficer, Subject: "city_officer@320281", Division: "320281"}},
+		{"Bearer {{token role=province_officer subject=officer-17 division=320000}}",
+			domain.Principal{Role: domain.RoleProvinceOfficer, Subject: "officer-17", Division: "320000"}},
+	}
+	for _, tc := range good {
+		got, err := principalOf(tc.header)
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %+v, %v; want %+v", tc.header, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{
+		"Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln",
+		"{{token role=agency subject=91320281MA20JY015Q}}",
+		"Bearer {{token}}",
+		"Bearer {{token role=admin subject=x}}",
+		"Bearer {{token subject=91320281MA20JY015Q}}",
+		"Bearer {{token role=agency role=city_officer}}",
+		"Bearer {{token role=agency sub=91320281MA20JY015Q}}",
+		"Bearer {{ token role=agency subject=91320281MA20JY015Q }}",
+	} {
+		if p, err := principalOf(bad); err == nil {
+			t.Errorf("%q read as %+v; want it refused", bad, p)
+		}
+	}
+}
+
+// eventFiles lists events/filing/*.json by name without the extension.
+func eventFiles(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(eventsDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatalf("no event files in %s", eventsDir)
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = strings.TrimSuffix(filepath.Base(p), ".json")
+	}
+	return names
+}
+
+// loadEvent reads an event strictly: a misspelt key would otherwise vanish in decoding, and
+// sam local invoke would send an event API Gateway never does.
+func loadEvent(t *testing.T, name string) (events.APIGatewayV2HTTPRequest, []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(eventsDir, name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var e events.APIGatewayV2HTTPRequest
+	if err := dec.Decode(&e); err != nil {
+		t.Fatalf("%s.json: %v", name, err)
+	}
+	if dec.More() {
+		t.Fatalf("%s.json: more than one JSON value", name)
+	}
+	return e, raw
+}
+
+// The keys API Gateway always sends in a payload 2.0 event; the struct cannot tell a missing
+// key from an empty value.
+var (
+	eventKeys       = []string{"version", "routeKey", "rawPath", "rawQueryString", "headers", "requestContext", "isBase64Encoded"}
+	contextKeys     = []string{"accountId", "apiId", "domainName", "domainPrefix", "http", "requestId", "routeKey", "stage", "time", "timeEpoch"}
+	contextHTTPKeys = []string{"method", "path", "protocol", "sourceIp", "userAgent"}
+)
+
+func missingKeys(obj map[string]json.RawMessage, keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if _, ok := obj[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// apiGatewayTime is requestContext.time's layout.
+const apiGatewayTime = "02/Jan/2006:15:04:05 -0700"
+
+func TestEventFilesAreHTTPAPIPayloadV2Events(t *testing.T) {
+	for _, name := range eventFiles(t) {
+		t.Run(name, func(t *testing.T) {
+			e, raw := loadEvent(t, name)
+
+			var top, rc, rcHTTP map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &top); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(top["requestContext"], &rc); err != nil {
+				t.Fatalf("requestContext: %v", err)
+			}
+			if err := json.Unmarshal(rc["http"], &rcHTTP); err != nil {
+				t.Fatalf("requestContext.http: %v", err)
+			}
+			for _, m := range [][]string{missingKeys(top, eventKeys), missingKeys(rc, contextKeys), missingKeys(rcHTTP, contextHTTPKeys)} {
+				if len(m) > 0 {
+					t.Errorf("missing keys %v", m)
+				}
+			}
+
+			ctx := e.RequestContext
+			method, path, _ := strings.Cut(e.RouteKey, " ")
+			for _, c := range []struct {
+				ok   bool
+				what string
+			}{
+				{e.Version == "2.0", "version is not 2.0"},
+				{ctx.RouteKey == e.RouteKey, "requestContext.routeKey differs from routeKey"},
+				{ctx.HTTP.Method == method, "requestContext.http.method is not the route's method"},
+				{ctx.HTTP.Path == e.RawPath, "requestContext.http.path differs from rawPath"},
+				{ctx.Stage == "$default", "stage is not $default, the HTTP API's only stage (paths carry no stage prefix)"},
+				{ctx.HTTP.Protocol == "HTTP/1.1" || ctx.HTTP.Protocol == "HTTP/2.0", "protocol is neither HTTP/1.1 nor HTTP/2.0"},
+			} {
+				if !c.ok {
+					t.Error(c.what)
+				}
+			}
+			if got := pathParams(path, e.RawPath); !reflect.DeepEqual(got, e.PathParameters) {
+				t.Errorf("pathParameters %v; %s on %s gives %v", e.PathParameters, path, e.RawPath, got)
+			}
+
+			q, err := url.ParseQuery(e.RawQueryString)
+			if err != nil {
+				t.Errorf("rawQueryString: %v", err)
+			}
+			var wantQ map[string]string
+			for k, vs := range q {
+				if wantQ == nil {
+					wantQ = map[string]string{}
+				}
+				wantQ[k] = strings.Join(vs, ",") // how HTTP APIs fold repeated parameters
+			}
+			if !reflect.DeepEqual(wantQ, e.QueryStringParameters) {
+				t.Errorf("queryStringParameters %v; rawQueryString %q gives %v", e.QueryStringParameters, e.RawQueryString, wantQ)
+			}
+
+			for k := range e.Headers {
+				if k != strings.ToLower(k) {
+					t.Errorf("header %q: HTTP APIs deliver header names in lower case", k)
+				}
+			}
+			if h := e.Headers["host"]; h != ctx.DomainName {
+				t.Errorf("host %q differs from domainName %q", h, ctx.DomainName)
+			}
+			if prefix, _, _ := strings.Cut(ctx.DomainName, "."); prefix != ctx.DomainPrefix || prefix != ctx.APIID {
+				t.Errorf("domainPrefix %q and apiId %q must be the first label of %q", ctx.DomainPrefix, ctx.APIID, ctx.DomainName)
+			}
+			// API Gateway appends the address it was reached from to any proxies' list.
+			xff := strings.Split(e.Headers["x-forwarded-for"], ",")
+			if last := strings.TrimSpace(xff[len(xff)-1]); last != ctx.HTTP.SourceIP {
+				t.Errorf("x-forwarded-for %q does not end with sourceIp %q", e.Headers["x-forwarded-for"], ctx.HTTP.SourceIP)
+			}
+			if ua := e.Headers["user-agent"]; ua != ctx.HTTP.UserAgent {
+				t.Errorf("user-agent header differs from requestContext.http.userAgent")
+			}
+			at, err := time.Parse(apiGatewayTime, ctx.Time)
+			if err != nil {
+				t.Errorf("time %q: %v", ctx.Time, err)
+			} else if epoch := time.UnixMilli(ctx.TimeEpoch); !epoch.Truncate(time.Second).Equal(at) {
+				t.Errorf("time %q and timeEpoch %d (%s) disagree", ctx.Time, ctx.TimeEpoch, epoch.UTC())
+			}
+			if len(ctx.AccountID) != 12 || ctx.RequestID == "" {
+				t.Errorf("accountId %q or requestId %q is not what API Gateway sends", ctx.AccountID, ctx.RequestID)
+			}
+
+			if e.IsBase64Encoded {
+				t.Error("isBase64Encoded: a JSON body arrives as text")
+			}
+			// API Gateway omits the key when there is no body, and a browser sends none with GET.
+			_, hasBody := top["body"]
+			if hasBody && method == http.MethodGet {
+				t.Error("a GET with a body")
+			}
+			if !hasBody && (e.Headers["content-length"] != "" || e.Headers["content-type"] != "") {
+				t.Error("content-length or content-type without a body")
+			}
+			if hasBody {
+				if !json.Valid([]byte(e.Body)) {
+					t.Errorf("body is not JSON: %s", e.Body)
+				}
+				if ct := e.Headers["content-type"]; ct != "application/json" {
+					t.Errorf("content-type %q, want application/json", ct)
+				}
+				if cl := e.Headers["content-length"]; cl != strconv.Itoa(len(e.Body)) {
+					t.Errorf("content-length %s, but the body has %d bytes", cl, len(e.Body))
+				}
+			}
+
+			authz, signedIn := e.Headers["authorization"]
+			if signedIn {
+				if _, err := principalOf(authz); err != nil {
+					t.Error(err)
+				}
+			}
+			if n := bytes.Count(raw, []byte("{{")); n != 0 && (!signedIn || n != 1) {
+				t.Errorf("%d placeholders; only the authorization header may hold one", n)
+			}
+			if bytes.Contains(raw, []byte("eyJ")) {
+				t.Error("the file seems to hold a JWT; tokens expire, so files name principals instead")
+			}
+		})
+	}
+}
+
+// pathParams matches rawPath against a route path such as /v1/agencies/{uscc}; nil when the
+// route has no parameter, as API Gateway then omits pathParameters.
+func pathParams(route, rawPath string) map[string]string {
+	rs, ps := strings.Split(route, "/"), strings.Split(rawPath, "/")
+	if len(rs) != len(ps) {
+		return map[string]string{"<mismatch>": rawPath}
+	}
+	var out map[string]string
+	for i, seg := range rs {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[strings.Trim(seg, "{}")] = ps[i]
+		} else if seg != ps[i] {
+			return map[string]string{"<mismatch>": rawPath}
+		}
+	}
+	return out
+}
+
+func TestEveryEventTargetsARouteOfTheFunction(t *testing.T) {
+	var routes []string
+	for _, r := range httpapi.Filing(httpapi.Deps{}).Routes() {
+		routes = append(routes, r.Method+" "+r.Path)
+	}
+	for _, name := range eventFiles(t) {
+		e, _ := loadEvent(t, name)
+		if !slices.Contains(routes, e.RouteKey) {
+			t.Errorf("%s.json: routeKey %q is not a route of the filing function %v", name, e.RouteKey, routes)
+		}
+	}
+}
+
+// filingLambda is the filing function as a deployment builds it, but verifying tokens against
+// the test's own signer and on a clock the test moves.
+type filingLambda struct {
+	handle func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+	clock  *domain.SettableClock
+	signer *auth.Signer
+	logs   *bytes.Buffer
+}
+
+const (
+	lambdaIssuer   = "https://id.example.gov.cn/realms/ips"
+	lambdaAudience = "ips-api"
+)
+
+func newTestSigner(t *testing.T, issuer, audience, kid string) *auth.Signer {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := auth.NewSigner(issuer, audience, key, kid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func newFilingLambda(t *testing.T) *filingLambda {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	engine, err := policy.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := newTestSigner(t, lambdaIssuer, lambdaAudience, "")
+	clock := &domain.SettableClock{}
+	logs := &bytes.Buffer{}
+	fn := httpapi.Filing(httpapi.Deps{
+		Store: store,
+		Authz: engine,
+		Auth:  auth.NewStatic(lambdaIssuer, lambdaAudience, signer.PublicKeys(), clock.Now),
+		Clock: clock,
+		Log:   slog.New(slog.NewJSONHandler(logs, nil)),
+	})
+	return &filingLambda{handle: host.LambdaHandler(fn), clock: clock, signer: signer, logs: logs}
+}
+
+// invoke sends an event file as API Gateway would at the instant the event records, with a
+// fresh token for the principal its placeholder names.
+func (f *filingLambda) invoke(t *testing.T, name string) lambdaResponse {
+	t.Helper()
+	e, _ := loadEvent(t, name)
+	f.clock.Set(time.UnixMilli(e.RequestContext.TimeEpoch), true)
+	if h, ok := e.Headers["authorization"]; ok {
+		p, err := principalOf(h)
+		if err != nil {
+			t.Fatalf("%s.json: %v", name, err)
+		}
+		tok, err := f.signer.Sign(p, f.clock.Now(), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Headers["authorization"] = "Bearer " + tok
+	}
+	resp, err := f.handle(context.Background(), e)
+	if err != nil {
+		t.Fatalf("%s.json: the handler returned an error, which API Gateway turns into a bare 500: %v", name, err)
+	}
+	header := http.Header{}
+	for k, v := range resp.Headers {
+		header.Set(k, v)
+	}
+	if resp.IsBase64Encoded {
+		t.Errorf("%s.json: a JSON answer came back base64-encoded", name)
+	}
+	return lambdaResponse{Status: resp.StatusCode, Header: header, Body: resp.Body, event: e}
+}
+
+type lambdaResponse struct {
+	Status int
+	Header http.Header
+	Body   string
+	event  events.APIGatewayV2HTTPRequest
+}
+
+func (r lambdaResponse) decode(t *testing.T, v any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(r.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("body %s: %v", r.Body, err)
+	}
+}
+
+func (r lambdaResponse) agency(t *testing.T) domain.Agency {
+	t.Helper()
+	var a domain.Agency
+	r.decode(t, &a)
+	return a
+}
+
+// receivedAt is when API Gateway received the event, as the platform states instants.
+func (r lambdaResponse) receivedAt() string {
+	return time.UnixMilli(r.event.RequestContext.TimeEpoch).In(domain.Shanghai).Format(time.RFC3339Nano)
+}
+
+func checkJSON(t *testing.T, r lambdaResponse, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+}
+
+func checkETag(t *testing.T, r lambdaResponse, version int64) {
+	t.Helper()
+	if got, want := r.Header.Get("ETag"), strconv.Quote(strconv.FormatInt(version, 10)); got != want {
+		t.Errorf("ETag %s, want %s", got, want)
+	}
+}
+
+func checkNoPersonalData(t *testing.T, body string) {
+	t.Helper()
+	for _, s := range slices.Concat(personalValues, personalFields) {
+		if strings.Contains(body, s) {
+			t.Errorf("the public answer contains %s: %s", s, body)
+		}
+	}
+}
+
+// lifecycleStep is one invocation of an event file and what its caller must see.
+type lifecycleStep struct {
+	event string
+	check func(t *testing.T, r lambdaResponse)
+}
+
+// lifecycle is the filing's life told by the event files, in order. Some files are sent again
+// to show what a retry or a later reader sees.
+func lifecycle() []lifecycleStep {
+	var filed lambdaResponse
+	return []lifecycleStep{
+		{"file-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusCreated)
+			checkETag(t, r, 1)
+			if loc := r.Header.Get("Location"); loc != "/v1/agencies/"+agencyUSCC {
+				t.Errorf("Location %q", loc)
+			}
+			a := r.agency(t)
+			if a.USCC != agencyUSCC || a.Status != domain.AgencySubmitted || a.FilingNo != "" || a.Registered != nil {
+				t.Errorf("filed: uscc %s, status %s, filing_no %q, registered %v", a.USCC, a.Status, a.FilingNo, a.Registered != nil)
+			}
+			if !strings.Contains(r.Body, `"submitted_at":"`+r.receivedAt()+`"`) {
+				t.Errorf("submitted_at is not the instant of the request (%s) in +08:00: %s", r.receivedAt(), r.Body)
+			}
+			if len(a.History) != 1 || a.History[0].Action != domain.ActionFile || a.History[0].Actor.Subject != agencyUSCC {
+				t.Errorf("history %+v, want the filing by the agency", a.History)
+			}
+			filed = r
+		}},
+		// Lambda and the client both retry; the Idempotency-Key makes a retry harmless.
+		{"file-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusCreated)
+			if r.Header.Get("Idempotent-Replayed") != "true" || r.Body != filed.Body {
+				t.Errorf("a retry of the filing was not replayed: %s %s", r.Header.Get("Idempotent-Replayed"), r.Body)
+			}
+		}},
+		{"get-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			checkETag(t, r, 1)
+			a := r.agency(t)
+			if a.Status != domain.AgencySubmitted || a.Filing.Name != agencyName {
+				t.Errorf("status %s, name %q", a.Status, a.Filing.Name)
+			}
+			if a.Filing.ContactPhone != contactPhone || a.Filing.Practitioners[0].QualificationNo == "" {
+				t.Error("the owner does not see its own contact details and qualification numbers")
+			}
+		}},
+		{"list-submitted", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			var l httpapi.List[domain.Agency]
+			r.decode(t, &l)
+			if len(l.Items) != 1 || l.Items[0].USCC != agencyUSCC || l.Items[0].Status != domain.AgencySubmitted {
+				t.Errorf("the officer's queue is %+v, want the one submitted filing", l.Items)
+			}
+			if l.NextCursor != "" {
+				t.Errorf("next_cursor %q on the only page", l.NextCursor)
+			}
+		}},
+		{"review-accept", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			checkETag(t, r, 2)
+			a := r.agency(t)
+			if a.Status != domain.AgencyAccepted || a.FilingNo != "320281-2027-00001" {
+				t.Errorf("status %s, filing_no %q; want accepted with the district's first 2027 number", a.Status, a.FilingNo)
+			}
+			if a.Registered == nil || a.Registered.Address != filedAddress {
+				t.Error("the accepted filing is not what the register shows")
+			}
+			if !strings.Contains(r.Body, `"accepted_at":"`+r.receivedAt()+`"`) {
+				t.Errorf("accepted_at is not the instant of the review (%s)", r.receivedAt())
+			}
+			last := a.History[len(a.History)-1]
+			if last.Action != domain.ActionAccept || last.Actor.Role != domain.RoleCityOfficer || last.Actor.Division != "320281" {
+				t.Errorf("last history entry %+v, want the city officer's acceptance", last)
+			}
+		}},
+		{"public-register", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			if cc := r.Header.Get("Cache-Control"); cc != "public, max-age=60" {
+				t.Errorf("Cache-Control %q: the register is public and cacheable", cc)
+			}
+			var l httpapi.List[domain.PublicAgency]
+			r.decode(t, &l)
+			if len(l.Items) != 1 || l.Items[0].USCC != agencyUSCC || l.Items[0].FilingNo != "320281-2027-00001" ||
+				l.Items[0].Status != domain.AgencyAccepted || l.Items[0].Name != agencyName {
+				t.Errorf("register %+v, want the accepted agency", l.Items)
+			}
+			checkNoPersonalData(t, r.Body)
+		}},
+		{"public-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			var p domain.PublicAgency
+			r.decode(t, &p)
+			if p.USCC != agencyUSCC || p.Status != domain.AgencyAccepted || p.Address != filedAddress || len(p.Practitioners) != 2 {
+				t.Errorf("register entry %+v", p)
+			}
+			checkNoPersonalData(t, r.Body)
+		}},
+		{"amend-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			checkETag(t, r, 3)
+			a := r.agency(t)
+			if a.Status != domain.AgencySubmitted || a.Filing.Address != newAddress || a.FilingNo != "320281-2027-00001" {
+				t.Errorf("amended: status %s, address %q, filing_no %q", a.Status, a.Filing.Address, a.FilingNo)
+			}
+			if a.Registered == nil || a.Registered.Address != filedAddress {
+				t.Error("an amendment under review replaced what the register shows")
+			}
+		}},
+		// The same If-Match again is now stale: nobody overwrites a version they have not seen.
+		{"amend-agency", func(t *testing.T, r lambdaResponse) {
+			if r.Status != http.StatusConflict || r.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("stale If-Match: %d %s %s, want a 409 problem", r.Status, r.Header.Get("Content-Type"), r.Body)
+			}
+		}},
+		// While the amendment awaits review the agency stays on the register as accepted.
+		{"public-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			var p domain.PublicAgency
+			r.decode(t, &p)
+			if p.Status != domain.AgencyAccepted || p.Address != filedAddress {
+				t.Errorf("during the amendment the register shows %s at %q", p.Status, p.Address)
+			}
+		}},
+		{"deregister-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			checkETag(t, r, 4)
+			a := r.agency(t)
+			if a.Status != domain.AgencyDeregistered {
+				t.Errorf("status %s, want deregistered", a.Status)
+			}
+			if !strings.Contains(r.Body, `"deregistered_at":"`+r.receivedAt()+`"`) {
+				t.Errorf("deregistered_at is not the instant of the request (%s)", r.receivedAt())
+			}
+		}},
+		// A deregistered agency stays on the register so the public can see the filing ended.
+		{"public-agency", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			var p domain.PublicAgency
+			r.decode(t, &p)
+			if p.Status != domain.AgencyDeregistered || p.FilingNo != "320281-2027-00001" {
+				t.Errorf("after deregistration the register shows %s, %q", p.Status, p.FilingNo)
+			}
+			checkNoPersonalData(t, r.Body)
+		}},
+	}
+}
+
+func TestEveryEventFileIsPartOfTheLifecycle(t *testing.T) {
+	used := map[string]bool{}
+	for _, s := range lifecycle() {
+		used[s.event] = true
+	}
+	for _, name := range eventFiles(t) {
+		if !used[name] {
+			t.Errorf("events/filing/%s.json has no expectation: add it to lifecycle()", name)
+		}
+		delete(used, name)
+	}
+	for name := range used {
+		t.Errorf("lifecycle() sends %s.json, which is not in events/filing", name)
+	}
+}
+
+func TestEventFilesWalkAFilingThroughItsLifecycle(t *testing.T) {
+	f := newFilingLambda(t)
+	var requestIDs []string
+	for i, s := range lifecycle() {
+		r := f.invoke(t, s.event)
+		ok := t.Run(fmt.Sprintf("%02d-%s", i+1, s.event), func(t *testing.T) { s.check(t, r) })
+		// The id operators quote is API Gateway's own, so its access log and ours correlate.
+		if id := r.Header.Get("X-Request-Id"); id == r.event.RequestContext.RequestID {
+			requestIDs = append(requestIDs, id)
+		} else {
+			t.Errorf("%s: X-Request-Id %q, want API Gateway's %q", s.event, id, r.event.RequestContext.RequestID)
+		}
+		if !ok {
+			t.Fatalf("stopped at %s: later steps depend on it", s.event)
+		}
+	}
+
+	// Operators read these lines; they must be JSON, name the function, and carry ids only.
+	sc := bufio.NewScanner(bytes.NewReader(f.logs.Bytes()))
+	lines := 0
+	for sc.Scan() {
+		var line struct {
+			Msg       string `json:"msg"`
+			Function  string `json:"function"`
+			RequestID string `json:"request_id"`
+			Status    int    `json:"status"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Errorf("log line is not JSON: %s", sc.Text())
+			continue
+		}
+		if line.Msg != "request" {
+			continue
+		}
+		lines++
+		if line.Function != "filing" || !slices.Contains(requestIDs, line.RequestID) {
+			t.Errorf("request log line without the function or the request id it answered with: %s", sc.Text())
+		}
+	}
+	if lines != len(requestIDs) {
+		t.Errorf("%d request log lines for %d requests", lines, len(requestIDs))
+	}
+	for _, s := range personalValues {
+		if strings.Contains(f.logs.String(), s) {
+			t.Errorf("the log contains personal data %q", s)
+		}
+	}
+}
