@@ -86,7 +86,7 @@ func Serve(function string, build func(httpapi.Deps) *httpapi.Function) {
 	}
 	defer closeDeps()
 	var h http.Handler = build(deps)
-	if err := host.Serve(ctx, h, deps.Log); err != nil {
+	if err := host.Serve(ctx, h, deps.Log.With("function", function)); err != nil {
 		deps.Log.Error("stopped", "function", function, "error", err.Error())
 		os.Exit(1)
 	}

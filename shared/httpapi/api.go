@@ -169,7 +169,9 @@ func (f *Function) Routes() []RouteSpec {
 	return out
 }
 
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+// requestIDPattern admits the ids callers and gateways send (API Gateway's are base64 and end
+// in "="), and nothing that could forge a log line.
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:=+/-]{1,128}$`)
 
 func requestID(r *http.Request) string {
 	if id := r.Header.Get("X-Request-Id"); requestIDPattern.MatchString(id) {

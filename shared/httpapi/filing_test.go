@@ -409,6 +409,10 @@ func TestRequestIDsAreEchoedAndLoggedWithoutTokens(t *testing.T) {
 	if strings.Contains(logs, f.agencyTok) {
 		t.Fatal("a token was logged")
 	}
+	gateway := f.do("GET", "/v1/public/agencies", "", nil, "X-Request-Id", "JKJaXmPLvHcESHA=")
+	if id := gateway.header.Get("X-Request-Id"); id != "JKJaXmPLvHcESHA=" {
+		t.Fatalf("API Gateway's request id was replaced: %q", id)
+	}
 	generated := f.do("GET", "/v1/public/agencies", "", nil, "X-Request-Id", "bad id with spaces")
 	if id := generated.header.Get("X-Request-Id"); id == "" || id == "bad id with spaces" {
 		t.Fatalf("an unsafe request id was kept: %q", id)
