@@ -18,7 +18,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/testkit"
 )
 
 const binaryAudience = "ips-test"
@@ -76,27 +76,9 @@ func newOIDCProvider(t *testing.T) *oidcProvider {
 	return p
 }
 
-// syncBuffer collects a child's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type process struct {
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *testkit.SyncBuffer
 	exited chan struct{}
 	err    error // Wait's error, once exited is closed
 }
@@ -117,7 +99,7 @@ func deployedEnv(settings ...string) []string {
 
 func startBinary(t *testing.T, bin string, env []string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(bin), out: &syncBuffer{}, exited: make(chan struct{})}
+	p := &process{cmd: exec.Command(bin), out: &testkit.SyncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jsipa/ips/shared/validate"
+	"github.com/jsipa/ips/shared/testkit"
 )
 
 // These tests run the built runner binary as a newcomer would after `make run`.
@@ -127,22 +127,14 @@ func (p *runnerProc) token(t *testing.T, req map[string]any) string {
 }
 
 func agencyCode(t *testing.T, i int) string {
-	t.Helper()
-	code, err := validate.ComposeUSCC("91320281", fmt.Sprintf("MA%06d", i))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code
+	return testkit.USCC(t, "91320281", fmt.Sprintf("MA%06d", i))
 }
 
+// filing is a valid filing of a trademark agency of 江阴.
 func filing(code, name string) map[string]any {
-	return map[string]any{
-		"uscc": code, "name": name, "org_form": "company", "is_branch": false, "service_types": []string{"trademark_agency"},
-		"address": "江苏省江阴市澄江街道人民东路1号", "district_code": "320281", "legal_representative": "张三",
-		"responsible_person": "李四", "contact_phone": "13912345678", "contact_email": "a@example.cn",
-		"practitioners":       []map[string]any{{"name": "王五", "role": "商标代理人"}},
-		"business_started_on": "2019-05-20", "truthfulness_commitment": true,
-	}
+	f := testkit.AgencyFiling(code, name, "320281")
+	f["service_types"], f["patent_agency_license_no"] = []string{"trademark_agency"}, ""
+	return f
 }
 
 func TestNewcomerFilesAnAgencyAndFindsItOnTheRegister(t *testing.T) {

@@ -90,3 +90,14 @@ func TestFunctionsDoNotDependOnTheLocalRunner(t *testing.T) {
 		}
 	}
 }
+
+// Test helpers stay out of what ships.
+func TestOnlyTestsImportTestkit(t *testing.T) {
+	for _, p := range list(t, "./...") {
+		for _, imp := range p.Imports {
+			if imp == module+"shared/testkit" {
+				t.Errorf("%s imports testkit outside its tests", p.ImportPath)
+			}
+		}
+	}
+}

@@ -18,7 +18,7 @@ import (
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/shared/policy"
 	"github.com/jsipa/ips/shared/sqlite"
-	"github.com/jsipa/ips/shared/validate"
+	"github.com/jsipa/ips/shared/testkit"
 )
 
 // harness serves one function over real HTTP on a real SQLite file with the real policy.
@@ -28,24 +28,7 @@ type harness struct {
 	signer *auth.Signer
 	clock  *domain.SettableClock
 	store  domain.Store
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs   *testkit.SyncBuffer
 }
 
 var (
@@ -72,7 +55,7 @@ func newHarness(t *testing.T, build func(httpapi.Deps) *httpapi.Function) *harne
 	}
 	clock := &domain.SettableClock{}
 	clock.Set(time.Date(2027, 1, 15, 10, 0, 0, 0, domain.Shanghai), true)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	fn := build(httpapi.Deps{Store: store, Authz: engine, Auth: auth.NewStatic("urn:test", "ips-test", signer.PublicKeys(), clock.Now),
 		Clock: clock, Log: slog.New(slog.NewJSONHandler(logs, nil))})
 	srv := httptest.NewServer(fn)
@@ -168,24 +151,6 @@ func (h *harness) expect(r reply, status int) reply {
 }
 
 // uscc makes a valid code for a test organisation in a district.
-func uscc(t *testing.T, district, body8 string) string {
-	t.Helper()
-	u, err := validate.ComposeUSCC("91"+district, body8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
+func uscc(t *testing.T, district, body8 string) string { return testkit.USCC(t, "91"+district, body8) }
 
-// filingBody is a complete, valid filing.
-func filingBody(code, name, district string) map[string]any {
-	return map[string]any{
-		"uscc": code, "name": name, "org_form": "company", "is_branch": false,
-		"service_types":            []string{"patent_agency", "trademark_agency"},
-		"patent_agency_license_no": "32123", "address": "江苏省江阴市澄江街道人民东路1号", "district_code": district,
-		"legal_representative": "张三", "responsible_person": "李四", "contact_phone": "0510-86861234",
-		"contact_email":       "info@example.cn",
-		"practitioners":       []map[string]any{{"name": "王五", "role": "专利代理师", "qualification_no": "QN-1234567"}},
-		"business_started_on": "2020-03-01", "truthfulness_commitment": true,
-	}
-}
+var filingBody = testkit.AgencyFiling
