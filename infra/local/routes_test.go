@@ -63,7 +63,7 @@ func TestRunnerServesExactlyTheTemplatesRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.store.Close()
+	defer p.close()
 	templateFunctions := map[string]bool{}
 	for id, res := range tpl.Resources {
 		if res.Type != "AWS::Serverless::Function" {

@@ -15,8 +15,6 @@ import (
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/host"
 	"github.com/jsipa/ips/shared/httpapi"
-	"github.com/jsipa/ips/shared/policy"
-	"github.com/jsipa/ips/shared/sqlite"
 	"github.com/jsipa/ips/site"
 )
 
@@ -55,7 +53,7 @@ type platform struct {
 	handler   http.Handler
 	functions map[string]*httpapi.Function
 	clock     *domain.SettableClock
-	store     domain.Store
+	close     func()
 }
 
 func newPlatform(ctx context.Context, cfg config) (*platform, error) {
@@ -67,23 +65,16 @@ func newPlatform(ctx context.Context, cfg config) (*platform, error) {
 		}
 		clock.Set(t, true)
 	}
-	store, err := sqlite.Open(ctx, cfg.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	engine, err := policy.Load(ctx)
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
 	signer, err := auth.LoadOrCreateSigner(filepath.Join(cfg.DataDir, "dev-signing-key.pem"), devIssuer, devAudience)
 	if err != nil {
-		store.Close()
 		return nil, err
 	}
-	deps := httpapi.Deps{Store: store, Authz: engine, Auth: auth.NewStatic(devIssuer, devAudience, signer.PublicKeys(), clock.Now),
-		Clock: clock, Log: app.Logger()}
-	p := &platform{functions: map[string]*httpapi.Function{}, clock: clock, store: store}
+	verifier := auth.NewStatic(devIssuer, devAudience, signer.PublicKeys(), clock.Now)
+	deps, closeDeps, err := app.Build(ctx, app.Config{DataDir: cfg.DataDir}, verifier, clock)
+	if err != nil {
+		return nil, err
+	}
+	p := &platform{functions: map[string]*httpapi.Function{}, clock: clock, close: closeDeps}
 	mux := http.NewServeMux()
 	for name, build := range functions {
 		fn := build(deps)
@@ -131,7 +122,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer p.store.Close()
+	defer p.close()
 	ln, err := host.Listen(cfg.Addr)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -49,29 +48,30 @@ func Logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stdout, nil))
 }
 
-// OpenStore opens the store the configuration names.
-func OpenStore(ctx context.Context, cfg Config) (domain.Store, error) {
-	return sqlite.Open(ctx, cfg.DataDir)
-}
-
-// Open builds a deployed function's dependencies. A deployment always verifies OIDC tokens:
-// without an issuer and audience it refuses to start rather than run unauthenticated.
-func Open(ctx context.Context, function string, cfg Config) (httpapi.Deps, func(), error) {
-	log := Logger()
-	verifier, err := auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: cfg.Issuer, Audience: cfg.Audience, JWKSURL: cfg.JWKSURL})
-	if err != nil {
-		return httpapi.Deps{}, nil, fmt.Errorf("authentication (IPS_OIDC_ISSUER, IPS_OIDC_AUDIENCE): %w", err)
-	}
+// Build opens the store and the policy engine and returns what every function is built from,
+// with the caller's authenticator and clock: OIDC and the system clock in a deployment, the dev
+// signer's keys and a settable clock in the local runner. One place, so the two cannot drift.
+func Build(ctx context.Context, cfg Config, authn httpapi.Authenticator, clock domain.Clock) (httpapi.Deps, func(), error) {
 	engine, err := policy.Load(ctx)
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
-	store, err := OpenStore(ctx, cfg)
+	store, err := sqlite.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
-	return httpapi.Deps{Store: store, Authz: engine, Auth: verifier, Clock: domain.SystemClock{}, Log: log},
+	return httpapi.Deps{Store: store, Authz: engine, Auth: authn, Clock: clock, Log: Logger()},
 		func() { store.Close() }, nil
+}
+
+// Open builds a deployed function's dependencies. A deployment always verifies OIDC tokens:
+// without an issuer and audience it refuses to start rather than run unauthenticated.
+func Open(ctx context.Context, cfg Config) (httpapi.Deps, func(), error) {
+	verifier, err := auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: cfg.Issuer, Audience: cfg.Audience, JWKSURL: cfg.JWKSURL})
+	if err != nil {
+		return httpapi.Deps{}, nil, fmt.Errorf("authentication (IPS_OIDC_ISSUER, IPS_OIDC_AUDIENCE): %w", err)
+	}
+	return Build(ctx, cfg, verifier, domain.SystemClock{})
 }
 
 // Serve is a function's whole main: build the handler from the environment and serve it on
@@ -79,14 +79,13 @@ func Open(ctx context.Context, function string, cfg Config) (httpapi.Deps, func(
 func Serve(function string, build func(httpapi.Deps) *httpapi.Function) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	deps, closeDeps, err := Open(ctx, function, ConfigFromEnv())
+	deps, closeDeps, err := Open(ctx, ConfigFromEnv())
 	if err != nil {
 		Logger().Error("cannot start", "function", function, "error", err.Error())
 		os.Exit(1)
 	}
 	defer closeDeps()
-	var h http.Handler = build(deps)
-	if err := host.Serve(ctx, h, deps.Log.With("function", function)); err != nil {
+	if err := host.Serve(ctx, build(deps), deps.Log.With("function", function)); err != nil {
 		deps.Log.Error("stopped", "function", function, "error", err.Error())
 		os.Exit(1)
 	}

@@ -67,9 +67,6 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is lets errors.Is match a sentinel by identity or, for the store sentinels, by wrapping.
-func (e *Error) Is(target error) bool { return e == target }
-
 // NewError builds a client-safe error.
 func NewError(code Code, zh, en string) *Error {
 	return &Error{Code: code, Message: Text{ZH: zh, EN: en}}

@@ -53,6 +53,14 @@ func resourceOf(a *domain.Agency) domain.Resource {
 	return domain.Resource{Kind: "agency_filing", Owner: a.USCC, Division: a.Division()}
 }
 
+// hidden turns a refusal on an existing record into the answer for a missing one.
+func hidden(err error) error {
+	if domain.CodeOf(err) == domain.CodeForbidden {
+		return &domain.Error{Code: domain.CodeNotFound, Message: domain.ErrNotFound.Message, Err: err}
+	}
+	return err
+}
+
 // load reads a filing the caller may act on; for everyone else it does not exist.
 func (s *Service) load(ctx context.Context, p domain.Principal, action, uscc string) (*domain.Agency, error) {
 	a, err := s.agencies.Get(ctx, uscc)
@@ -60,9 +68,20 @@ func (s *Service) load(ctx context.Context, p domain.Principal, action, uscc str
 		return nil, err
 	}
 	if err := s.authorize(ctx, p, action, resourceOf(a)); err != nil {
-		return nil, &domain.Error{Code: domain.CodeNotFound, Message: domain.ErrNotFound.Message, Err: err}
+		return nil, hidden(err)
 	}
 	return a, nil
+}
+
+// change applies fn to a filing the caller may act on, in one read and one conditional write
+// (retried on a lost race, so fn may run more than once); for anyone else it does not exist.
+func (s *Service) change(ctx context.Context, p domain.Principal, action, uscc string, fn func(*domain.Agency) error) (*domain.Agency, error) {
+	return s.agencies.Update(ctx, uscc, func(a *domain.Agency) error {
+		if err := s.authorize(ctx, p, action, resourceOf(a)); err != nil {
+			return hidden(err)
+		}
+		return fn(a)
+	})
 }
 
 func (s *Service) checkFiling(f domain.AgencyFiling, now time.Time) error {
@@ -115,14 +134,11 @@ func (s *Service) Amend(ctx context.Context, p domain.Principal, uscc string, f 
 		return nil, domain.Invalid(domain.FieldError{Field: "/uscc", Code: "eqfield", Message: domain.Text{
 			ZH: "统一社会信用代码不可变更，须与地址中的一致", EN: "must equal the code in the URL; it cannot be changed"}})
 	}
-	if _, err := s.load(ctx, p, "filing.amend", uscc); err != nil {
-		return nil, err
-	}
 	now := s.clock.Now()
 	if err := s.checkFiling(f, now); err != nil {
 		return nil, err
 	}
-	return s.agencies.Update(ctx, uscc, func(a *domain.Agency) error {
+	return s.change(ctx, p, "filing.amend", uscc, func(a *domain.Agency) error {
 		if ifMatch != 0 && a.Version != ifMatch {
 			return domain.ErrVersionConflict
 		}
@@ -148,21 +164,20 @@ func (in *ReviewInput) CheckFields() []domain.FieldError {
 
 // Review decides a submission. Acceptance gives a filing number at the first acceptance.
 func (s *Service) Review(ctx context.Context, p domain.Principal, uscc string, in ReviewInput) (*domain.Agency, error) {
-	a, err := s.load(ctx, p, "filing.review", uscc)
-	if err != nil {
-		return nil, err
-	}
 	now := s.clock.Now()
 	by := domain.ActorOf(p)
+	// Taken at most once: a retry after a lost race reuses it, so a race costs no number.
 	var filingNo string
-	if in.Outcome == "accept" && a.FilingNo == "" && a.Status == domain.AgencySubmitted {
-		if filingNo, err = s.nextFilingNo(ctx, a.Division(), now); err != nil {
-			return nil, err
-		}
-	}
-	return s.agencies.Update(ctx, uscc, func(a *domain.Agency) error {
+	return s.change(ctx, p, "filing.review", uscc, func(a *domain.Agency) error {
 		switch in.Outcome {
 		case "accept":
+			if a.FilingNo == "" && filingNo == "" && a.Status == domain.AgencySubmitted {
+				n, err := s.nextFilingNo(ctx, a.Division(), now)
+				if err != nil {
+					return err
+				}
+				filingNo = n
+			}
 			return a.Accept(filingNo, by, now, in.Comment)
 		case "return":
 			return a.Return(in.Reasons, by, now, in.Comment)
@@ -190,15 +205,12 @@ type DeregisterInput struct {
 
 // Deregister ends a filing in force (注销), by its owner or a city officer over it.
 func (s *Service) Deregister(ctx context.Context, p domain.Principal, uscc string, in DeregisterInput) (*domain.Agency, error) {
-	if _, err := s.load(ctx, p, "filing.deregister", uscc); err != nil {
-		return nil, err
-	}
 	if p.Role != domain.RoleAgency && strings.TrimSpace(in.Reason) == "" {
 		return nil, domain.Invalid(domain.FieldError{Field: "/reason", Code: "required", Message: domain.Text{
 			ZH: "主管部门注销备案须说明理由", EN: "an officer must give the reason for deregistering"}})
 	}
 	now := s.clock.Now()
-	return s.agencies.Update(ctx, uscc, func(a *domain.Agency) error {
+	return s.change(ctx, p, "filing.deregister", uscc, func(a *domain.Agency) error {
 		return a.Deregister(in.Reason, domain.ActorOf(p), now)
 	})
 }

@@ -145,16 +145,13 @@ func NewFunction(name string, d Deps, routes []Route) *Function {
 		allow := strings.Join(methods, ", ")
 		f.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
-			writeProblem(w, Problem{Type: "/problems/method_not_allowed", Title: pick(r, "方法不允许", "Method not allowed"),
-				Status: http.StatusMethodNotAllowed, Detail: pick(r, "此地址不支持该请求方法", "This address does not support the method."),
-				Code: "method_not_allowed", RequestID: w.Header().Get("X-Request-Id")})
+			lang := negotiate(r.Header.Get("Accept-Language"))
+			writeProblem(w, Problem{Type: "/problems/method_not_allowed", Title: domain.Text{ZH: "方法不允许", EN: "Method not allowed"}.In(lang),
+				Status: http.StatusMethodNotAllowed, Detail: domain.Text{ZH: "此地址不支持该请求方法", EN: "This address does not support the method."}.In(lang),
+				Code: "method_not_allowed", RequestID: w.Header().Get("X-Request-Id"), lang: lang})
 		})
 	}
 	return f
-}
-
-func pick(r *http.Request, zh, en string) string {
-	return domain.Text{ZH: zh, EN: en}.In(negotiate(r.Header.Get("Accept-Language")))
 }
 
 // RouteSpec names a route as "METHOD /path".
@@ -268,9 +265,6 @@ func (f *Function) serveRoute(rt Route) http.HandlerFunc {
 			}
 			writeProblem(w, problemOf(err, req.Lang, req.ID))
 			return
-		}
-		if lf != nil {
-			lf.principal = req.Principal
 		}
 		for k, v := range header {
 			w.Header().Set(k, v)

@@ -99,6 +99,7 @@ func TestEveryBadFieldIsReportedAtOnceAndNothingIsStored(t *testing.T) {
 	body["truthfulness_commitment"] = false
 	body["patent_agency_license_no"] = ""
 	body["surprise"] = "unknown"
+	contentLanguage := map[string]string{"": "zh-CN", "en": "en"}
 	for lang, want := range map[string]string{"": "必填", "en": "is required"} {
 		r := f.expect(f.do("POST", "/v1/agencies", f.agencyTok, body, "Accept-Language", lang), http.StatusUnprocessableEntity)
 		got := r.fields(t)
@@ -110,6 +111,9 @@ func TestEveryBadFieldIsReportedAtOnceAndNothingIsStored(t *testing.T) {
 		}
 		if !strings.Contains(string(r.body), want) || r.header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("lang %q: no %q in %s", lang, want, r.body)
+		}
+		if got := r.header.Get("Content-Language"); got != contentLanguage[lang] {
+			t.Errorf("lang %q: Content-Language %q", lang, got)
 		}
 	}
 	f.expect(f.do("GET", "/v1/agencies/"+f.code, f.agencyTok, nil), http.StatusNotFound)

@@ -1,10 +1,6 @@
 package httpapi
 
-import (
-	"errors"
-
-	"golang.org/x/text/language"
-)
+import "golang.org/x/text/language"
 
 var langMatcher = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
 
@@ -20,5 +16,3 @@ func negotiate(header string) string {
 	}
 	return "zh"
 }
-
-func asDomain[T error](err error, target *T) bool { return errors.As(err, target) }

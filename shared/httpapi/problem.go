@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/jsipa/ips/shared/domain"
@@ -53,6 +54,8 @@ type Problem struct {
 	Code      domain.Code    `json:"code"`
 	RequestID string         `json:"request_id,omitempty"`
 	Errors    []ProblemField `json:"errors,omitempty"`
+	// lang is the language the messages are in, answered as Content-Language.
+	lang string
 }
 
 // ProblemField is one bad field, by JSON pointer.
@@ -67,11 +70,11 @@ type ProblemField struct {
 func problemOf(err error, lang, requestID string) Problem {
 	code := domain.CodeOf(err)
 	var de *domain.Error
-	if !asDomain(err, &de) || code == domain.CodeInternal {
+	if !errors.As(err, &de) || code == domain.CodeInternal {
 		de = domain.Internal(err)
 	}
 	p := Problem{Type: "/problems/" + string(code), Title: titles[code].In(lang), Status: Status(err),
-		Detail: de.Message.In(lang), Code: code, RequestID: requestID}
+		Detail: de.Message.In(lang), Code: code, RequestID: requestID, lang: lang}
 	for _, f := range de.Fields {
 		p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: f.Message.In(lang)})
 	}
@@ -81,13 +84,14 @@ func problemOf(err error, lang, requestID string) Problem {
 func writeProblem(w http.ResponseWriter, p Problem) {
 	b, _ := json.Marshal(p)
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Language", contentLanguage(p))
+	w.Header().Set("Content-Language", contentLanguage(p.lang))
 	w.WriteHeader(p.Status)
 	w.Write(b)
 }
 
-func contentLanguage(p Problem) string {
-	if p.Title == titles[p.Code].EN {
+// contentLanguage is the header value for a negotiated language ("zh" or "en").
+func contentLanguage(lang string) string {
+	if lang == "en" {
 		return "en"
 	}
 	return "zh-CN"
