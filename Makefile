@@ -5,13 +5,24 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 # Lambda artifacts: arm64, cgo-free, without the RPC mode provided.al2023 never uses.
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 
-.PHONY: run test vet fmt-check tidy build $(addprefix build-function-,$(FUNCTIONS))
+.PHONY: run test tools vet fmt-check tidy build $(addprefix build-function-,$(FUNCTIONS))
 
 run:
 	$(GO) run ./infra/local
 
-test: fmt-check vet
+test: fmt-check vet tools
 	$(GO) test -count=1 ./...
+
+# tools: what the tests run beside Go, from tools/package-lock.json. dynalite keeps its data in
+# memory, so the native LevelDB build its install script would make is skipped.
+DYNALITE := tools/node_modules/dynalite/package.json
+tools: $(DYNALITE)
+$(DYNALITE): tools/package.json tools/package-lock.json
+	@command -v npm >/dev/null || { echo "installing Node.js and npm (Debian packages)"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq nodejs npm; }
+	npm ci --prefix tools --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 vet:
 	$(GO) vet ./...

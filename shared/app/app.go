@@ -12,6 +12,7 @@ import (
 
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/dynamo"
 	"github.com/jsipa/ips/shared/host"
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/shared/policy"
@@ -20,6 +21,9 @@ import (
 
 // Config is read from the environment (README "Environment").
 type Config struct {
+	// Table is the DynamoDB table holding every record (IPS_DYNAMODB_TABLE); when it is empty
+	// the records live in SQLite under DataDir.
+	Table string
 	// DataDir holds the SQLite file (IPS_DATA_DIR, default ./data).
 	DataDir string
 	// OIDC issuer, audience and optionally the JWKS URL (otherwise discovered from the issuer).
@@ -29,6 +33,7 @@ type Config struct {
 // ConfigFromEnv reads Config.
 func ConfigFromEnv() Config {
 	return Config{
+		Table:    os.Getenv("IPS_DYNAMODB_TABLE"),
 		DataDir:  envOr("IPS_DATA_DIR", "./data"),
 		Issuer:   os.Getenv("IPS_OIDC_ISSUER"),
 		Audience: os.Getenv("IPS_OIDC_AUDIENCE"),
@@ -56,12 +61,20 @@ func Build(ctx context.Context, cfg Config, authn httpapi.Authenticator, clock d
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
-	store, err := sqlite.Open(ctx, cfg.DataDir)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
 	return httpapi.Deps{Store: store, Authz: engine, Auth: authn, Clock: clock, Log: Logger()},
 		func() { store.Close() }, nil
+}
+
+// openStore picks DynamoDB when the environment names a table, the SQLite file otherwise.
+func openStore(ctx context.Context, cfg Config) (domain.Store, error) {
+	if cfg.Table != "" {
+		return dynamo.Open(ctx, cfg.Table)
+	}
+	return sqlite.Open(ctx, cfg.DataDir)
 }
 
 // Open builds a deployed function's dependencies. A deployment always verifies OIDC tokens:

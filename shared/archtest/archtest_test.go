@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,7 +65,8 @@ func TestDomainImportsOnlyTheStandardLibrary(t *testing.T) {
 // Cloud-neutral core: only the host, the DynamoDB adapter and the functions' mains import AWS.
 func TestOnlyTheEdgesImportAWS(t *testing.T) {
 	allowed := func(path string) bool {
-		return path == module+"shared/host" || path == module+"shared/dynamo" || strings.HasPrefix(path, module+"functions/")
+		return path == module+"shared/host" || path == module+"shared/dynamo" ||
+			path == module+"shared/dynamo/dynamotest" || strings.HasPrefix(path, module+"functions/")
 	}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
@@ -92,11 +94,12 @@ func TestFunctionsDoNotDependOnTheLocalRunner(t *testing.T) {
 }
 
 // Test helpers stay out of what ships.
-func TestOnlyTestsImportTestkit(t *testing.T) {
+func TestOnlyTestsImportTestHelpers(t *testing.T) {
+	helpers := []string{module + "shared/testkit", module + "shared/dynamo/dynamotest", module + "shared/storetest"}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
-			if imp == module+"shared/testkit" {
-				t.Errorf("%s imports testkit outside its tests", p.ImportPath)
+			if slices.Contains(helpers, imp) {
+				t.Errorf("%s imports %s outside its tests", p.ImportPath, imp)
 			}
 		}
 	}

@@ -7,8 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -207,32 +205,6 @@ func (s *Store) missOrConflict(ctx context.Context, collection, key string) erro
 	return domain.ErrVersionConflict
 }
 
-// cursor is the position after the last item of a page, bound to the query that produced it so
-// that a cursor pasted into another list is refused rather than silently misread.
-type cursor struct {
-	Query string `json:"q"`
-	Sort  string `json:"s,omitempty"`
-	Key   string `json:"k"`
-}
-
-func queryID(q domain.Query) string {
-	return strings.Join([]string{q.Collection, strconv.Itoa(q.Index), q.Partition, q.Prefix}, "\x00")
-}
-
-func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string, q domain.Query) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Query != queryID(q) {
-		return cursor{}, domain.ErrBadCursor
-	}
-	return c, nil
-}
-
 // prefixEnd is the smallest string greater than every string starting with prefix, so a prefix
 // match can use the index as a range.
 func prefixEnd(prefix string) (string, bool) {
@@ -274,7 +246,7 @@ func (s *Store) Query(ctx context.Context, q domain.Query) (domain.Page, error) 
 		}
 	}
 	if q.Cursor != "" {
-		c, err := decodeCursor(q.Cursor, q)
+		c, err := domain.DecodeCursor(q)
 		if err != nil {
 			return domain.Page{}, err
 		}
@@ -311,11 +283,11 @@ func (s *Store) Query(ctx context.Context, q domain.Query) (domain.Page, error) 
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]
-		c := cursor{Query: queryID(q), Key: last.Key}
+		c := domain.Cursor{Key: last.Key}
 		if q.Index > 0 {
 			c.Sort = last.Index[q.Index-1].Sort
 		}
-		page.NextCursor = encodeCursor(c)
+		page.NextCursor = domain.EncodeCursor(q, c)
 	}
 	return page, nil
 }
