@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -43,37 +41,6 @@ func buildFiling(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// oidcProvider publishes signer's key the way an OIDC provider does: discovery at the issuer,
-// the key set at jwks_uri.
-type oidcProvider struct {
-	srv         *httptest.Server
-	signer      *auth.Signer
-	discoveries atomic.Int32
-}
-
-func newOIDCProvider(t *testing.T) *oidcProvider {
-	t.Helper()
-	p := &oidcProvider{}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		p.discoveries.Add(1)
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{
-			"issuer":                                p.srv.URL,
-			"jwks_uri":                              p.srv.URL + "/protocol/openid-connect/certs",
-			"id_token_signing_alg_values_supported": []string{"ES256"},
-		})
-	})
-	mux.HandleFunc("GET /protocol/openid-connect/certs", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/jwk-set+json")
-		w.Write(p.signer.JWKS())
-	})
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
-	p.signer = newTestSigner(t, p.srv.URL, binaryAudience, "")
-	return p
 }
 
 type process struct {
@@ -209,10 +176,10 @@ func sign(t *testing.T, s *auth.Signer, p domain.Principal) string {
 
 func TestBuiltBinaryServesFilingOnPortWithOIDCTokens(t *testing.T) {
 	bin := buildFiling(t)
-	idp := newOIDCProvider(t)
+	idp := testkit.NewOIDCProvider(t, binaryAudience)
 	port := freePort(t)
 	proc := startBinary(t, bin, deployedEnv("PORT="+port, "IPS_DATA_DIR="+t.TempDir(),
-		"IPS_OIDC_ISSUER="+idp.srv.URL, "IPS_OIDC_AUDIENCE="+binaryAudience))
+		"IPS_OIDC_ISSUER="+idp.URL, "IPS_OIDC_AUDIENCE="+binaryAudience))
 	base := "http://127.0.0.1:" + port
 
 	// Ready once it answers the public register, which needs neither token nor provider.
@@ -237,7 +204,7 @@ func TestBuiltBinaryServesFilingOnPortWithOIDCTokens(t *testing.T) {
 
 	// The same body the Lambda event files; one filing must work on every host.
 	fileEvent, _ := loadEvent(t, "file-agency")
-	owner := sign(t, idp.signer, domain.Principal{Role: domain.RoleAgency, Subject: agencyUSCC})
+	owner := sign(t, idp.Signer, domain.Principal{Role: domain.RoleAgency, Subject: agencyUSCC})
 	agencyURL := base + "/v1/agencies/" + agencyUSCC
 
 	t.Run("the agency files", func(t *testing.T) {
@@ -245,7 +212,7 @@ func TestBuiltBinaryServesFilingOnPortWithOIDCTokens(t *testing.T) {
 		if r.status != http.StatusCreated || !strings.Contains(r.body, `"status":"submitted"`) || r.header.Get("ETag") != `"1"` {
 			t.Fatalf("%d %s %s", r.status, r.header.Get("ETag"), r.body)
 		}
-		if idp.discoveries.Load() == 0 {
+		if idp.Discoveries() == 0 {
 			t.Error("the token verified without the provider's discovery document being read")
 		}
 	})
@@ -256,7 +223,7 @@ func TestBuiltBinaryServesFilingOnPortWithOIDCTokens(t *testing.T) {
 		}
 	})
 	t.Run("another agency cannot tell the filing exists", func(t *testing.T) {
-		other := sign(t, idp.signer, domain.Principal{Role: domain.RoleAgency, Subject: otherUSCC})
+		other := sign(t, idp.Signer, domain.Principal{Role: domain.RoleAgency, Subject: otherUSCC})
 		r := call(t, http.MethodGet, agencyURL, other, "")
 		if r.status != http.StatusNotFound || strings.Contains(r.body, agencyName) {
 			t.Fatalf("%d %s; want 404 without the record", r.status, r.body)
@@ -270,9 +237,9 @@ func TestBuiltBinaryServesFilingOnPortWithOIDCTokens(t *testing.T) {
 		}
 	})
 	t.Run("a key the provider does not publish is unauthenticated", func(t *testing.T) {
-		stranger := newTestSigner(t, idp.srv.URL, binaryAudience, "")
+		stranger := testkit.Signer(t, idp.URL, binaryAudience, "")
 		// A forger who copies the published key id still lacks the key.
-		impostor := newTestSigner(t, idp.srv.URL, binaryAudience, idp.signer.KeyID())
+		impostor := testkit.Signer(t, idp.URL, binaryAudience, idp.Signer.KeyID())
 		for name, s := range map[string]*auth.Signer{"own key id": stranger, "published key id": impostor} {
 			r := call(t, http.MethodGet, agencyURL, sign(t, s, domain.Principal{Role: domain.RoleAgency, Subject: agencyUSCC}), "")
 			if r.status != http.StatusUnauthorized {

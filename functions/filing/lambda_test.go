@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -15,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +26,7 @@ import (
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/shared/policy"
 	"github.com/jsipa/ips/shared/sqlite"
+	"github.com/jsipa/ips/shared/testkit"
 )
 
 const (
@@ -53,82 +50,6 @@ var (
 	personalValues = []string{contactPhone, contactEmail, "1132019876", "TM-2021-04417"}
 	personalFields = []string{`"contact_phone"`, `"contact_email"`, `"qualification_no"`}
 )
-
-// A credential in an event file is always this placeholder (events/README.md): a real token
-// would expire, and a file that carried one would be a credential in the repository.
-var placeholderPattern = regexp.MustCompile(`^Bearer \{\{token( [a-z]+=[^\s{}=]+)+\}\}$`)
-
-// principalOf reads the principal a placeholder names. Officers without a subject are known by
-// post, as the local runner's dev tokens know them.
-func principalOf(authorization string) (domain.Principal, error) {
-	if !placeholderPattern.MatchString(authorization) {
-		return domain.Principal{}, fmt.Errorf("authorization %q is not of the form `Bearer {{token role=... subject=... division=...}}`", authorization)
-	}
-	inner := strings.TrimSuffix(strings.TrimPrefix(authorization, "Bearer {{token "), "}}")
-	var p domain.Principal
-	seen := map[string]bool{}
-	for _, kv := range strings.Fields(inner) {
-		k, v, _ := strings.Cut(kv, "=")
-		if seen[k] {
-			return domain.Principal{}, fmt.Errorf("%q names %s twice", authorization, k)
-		}
-		seen[k] = true
-		switch k {
-		case "role":
-			p.Role = domain.Role(v)
-		case "subject":
-			p.Subject = v
-		case "division":
-			p.Division = v
-		default:
-			return domain.Principal{}, fmt.Errorf("%q has unknown key %q (role, subject, division)", authorization, k)
-		}
-	}
-	if !slices.Contains(domain.Roles, p.Role) {
-		return domain.Principal{}, fmt.Errorf("%q names no known role", authorization)
-	}
-	if p.Subject == "" {
-		p.Subject = string(p.Role)
-		if p.Division != "" {
-			p.Subject += "@" + p.Division
-		}
-	}
-	return p, nil
-}
-
-func TestTokenPlaceholdersNameThePrincipalToSignFor(t *testing.T) {
-	good := []struct {
-		header string
-		want   domain.Principal
-	}{
-		{"Bearer {{token role=agency subject=91320281MA20JY015Q}}",
-			domain.Principal{Role: domain.RoleAgency, Subject: agencyUSCC}},
-		{"Bearer {{token role=city_officer division=320281}}",
-			domain.Principal{Role: domain.RoleCityOfficer, Subject: "city_officer@320281", Division: "320281"}},
-		{"Bearer {{token role=province_officer subject=officer-17 division=320000}}",
-			domain.Principal{Role: domain.RoleProvinceOfficer, Subject: "officer-17", Division: "320000"}},
-	}
-	for _, tc := range good {
-		got, err := principalOf(tc.header)
-		if err != nil || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s: %+v, %v; want %+v", tc.header, got, err, tc.want)
-		}
-	}
-	for _, bad := range []string{
-		"Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln",
-		"{{token role=agency subject=91320281MA20JY015Q}}",
-		"Bearer {{token}}",
-		"Bearer {{token role=admin subject=x}}",
-		"Bearer {{token subject=91320281MA20JY015Q}}",
-		"Bearer {{token role=agency role=city_officer}}",
-		"Bearer {{token role=agency sub=91320281MA20JY015Q}}",
-		"Bearer {{ token role=agency subject=91320281MA20JY015Q }}",
-	} {
-		if p, err := principalOf(bad); err == nil {
-			t.Errorf("%q read as %+v; want it refused", bad, p)
-		}
-	}
-}
 
 // eventFiles lists events/filing/*.json by name without the extension.
 func eventFiles(t *testing.T) []string {
@@ -299,7 +220,7 @@ func TestEventFilesAreHTTPAPIPayloadV2Events(t *testing.T) {
 
 			authz, signedIn := e.Headers["authorization"]
 			if signedIn {
-				if _, err := principalOf(authz); err != nil {
+				if _, err := testkit.PrincipalOf(authz); err != nil {
 					t.Error(err)
 				}
 			}
@@ -361,19 +282,6 @@ const (
 	lambdaAudience = "ips-api"
 )
 
-func newTestSigner(t *testing.T, issuer, audience, kid string) *auth.Signer {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := auth.NewSigner(issuer, audience, key, kid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func newFilingLambda(t *testing.T) *filingLambda {
 	t.Helper()
 	ctx := context.Background()
@@ -386,7 +294,7 @@ func newFilingLambda(t *testing.T) *filingLambda {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer := newTestSigner(t, lambdaIssuer, lambdaAudience, "")
+	signer := testkit.Signer(t, lambdaIssuer, lambdaAudience, "")
 	clock := &domain.SettableClock{}
 	logs := &bytes.Buffer{}
 	fn := httpapi.Filing(httpapi.Deps{
@@ -406,15 +314,7 @@ func (f *filingLambda) invoke(t *testing.T, name string) lambdaResponse {
 	e, _ := loadEvent(t, name)
 	f.clock.Set(time.UnixMilli(e.RequestContext.TimeEpoch), true)
 	if h, ok := e.Headers["authorization"]; ok {
-		p, err := principalOf(h)
-		if err != nil {
-			t.Fatalf("%s.json: %v", name, err)
-		}
-		tok, err := f.signer.Sign(p, f.clock.Now(), time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Headers["authorization"] = "Bearer " + tok
+		e.Headers["authorization"] = testkit.BearerFor(t, f.signer, h, f.clock.Now())
 	}
 	resp, err := f.handle(context.Background(), e)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jsipa/ips/infra/catalog"
 	"github.com/jsipa/ips/shared/app"
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/domain"
@@ -17,12 +18,6 @@ import (
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/site"
 )
-
-// functions is every function of template.yaml, by its folder under functions/. The routes
-// test holds this list and the template to each other.
-var functions = map[string]func(httpapi.Deps) *httpapi.Function{
-	"filing": httpapi.Filing,
-}
 
 // Dev tokens are signed by the runner's own key and verified by the same code that verifies
 // OIDC tokens in a deployment.
@@ -76,7 +71,7 @@ func newPlatform(ctx context.Context, cfg config) (*platform, error) {
 	}
 	p := &platform{functions: map[string]*httpapi.Function{}, clock: clock, close: closeDeps}
 	mux := http.NewServeMux()
-	for name, build := range functions {
+	for name, build := range catalog.HTTPFunctions {
 		fn := build(deps)
 		p.functions[name] = fn
 		mountFunction(mux, fn)

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,6 +59,10 @@ func serveLambda(ctx context.Context, api string, h http.Handler, log *slog.Logg
 		return nil
 	}
 	log.Info("serving lambda invocations", "runtime_api", api)
+	// aws-lambda-go reports a failed invocation through the standard logger; send those lines
+	// into the JSON log at error level, so Lambda's JSON log format keeps them as records.
+	stdlog.SetFlags(0)
+	stdlog.SetOutput(slog.NewLogLogger(log.Handler(), slog.LevelError).Writer())
 	// WithoutCancel: an invocation ends at its own Lambda deadline, not when
 	// the host begins to stop, the same as a request on the HTTP server.
 	go lambda.StartWithOptions(lambdaHandler(h, log), lambda.WithContext(context.WithoutCancel(ctx)))

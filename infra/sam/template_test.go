@@ -1,0 +1,527 @@
+package sam
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/jsipa/ips/infra/catalog"
+	"github.com/jsipa/ips/shared/dynamo"
+	"github.com/jsipa/ips/shared/httpapi"
+)
+
+const root = "../.."
+
+// parseTemplate reads a CloudFormation template into plain maps, lists and strings. The short
+// intrinsic forms become their long forms (!Ref X → {"Ref": "X"}), so a rule can compare them.
+func parseTemplate(raw []byte) (map[string]any, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) != 1 {
+		return nil, fmt.Errorf("not one YAML document")
+	}
+	v, err := plain(doc.Content[0])
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the template is not a mapping")
+	}
+	return m, nil
+}
+
+func plain(n *yaml.Node) (any, error) {
+	// YAML's own tags are !!str, !!map …; CloudFormation's intrinsics are !Ref, !Sub …
+	intrinsic := strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!")
+	var v any
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for i := 0; i < len(n.Content); i += 2 {
+			val, err := plain(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			m[n.Content[i].Value] = val
+		}
+		v = m
+	case yaml.SequenceNode:
+		l := []any{}
+		for _, c := range n.Content {
+			val, err := plain(c)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, val)
+		}
+		v = l
+	case yaml.ScalarNode:
+		if intrinsic {
+			v = n.Value // the argument of an intrinsic: !Ref Table
+		} else if err := n.Decode(&v); err != nil {
+			return nil, err
+		}
+	case yaml.AliasNode:
+		return plain(n.Alias)
+	default:
+		return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
+	}
+	switch tag := strings.TrimPrefix(n.Tag, "!"); {
+	case !intrinsic:
+		return v, nil
+	case tag == "Ref":
+		return map[string]any{"Ref": v}, nil
+	case tag == "GetAtt":
+		if s, ok := v.(string); ok {
+			a, b, _ := strings.Cut(s, ".")
+			v = []any{a, b}
+		}
+		return map[string]any{"Fn::GetAtt": v}, nil
+	default:
+		return map[string]any{"Fn::" + tag: v}, nil
+	}
+}
+
+// at walks a path of keys through nested maps; nil when any step is missing.
+func at(v any, path ...string) any {
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func ref(name string) map[string]any { return map[string]any{"Ref": name} }
+
+// functionFolder maps a template logical id to its folder: FilingFunction → filing,
+// DeadlineJan31Function → deadline-jan31.
+func functionFolder(logicalID string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSuffix(logicalID, "Function") {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// repo is what the template must agree with, gathered from the working tree and the code.
+type repo struct {
+	// folders are the functions/ folders holding a main.go.
+	folders []string
+	// events lists events/<folder>/*.json by folder.
+	events map[string][]string
+	// builds is what `make -n build-<LogicalId>` would run, by logical id ("" when make has no
+	// such target).
+	builds map[string]string
+	// routes are the "METHOD /path" routes each HTTP function serves.
+	routes map[string][]string
+	// table is the table the DynamoDB store expects.
+	table any
+}
+
+func readRepo(t *testing.T, logicalIDs []string) repo {
+	t.Helper()
+	r := repo{events: map[string][]string{}, builds: map[string]string{}, routes: map[string][]string{}}
+	dirs, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(root, "functions", d.Name(), "main.go")); err == nil {
+			r.folders = append(r.folders, d.Name())
+		}
+	}
+	evDirs, _ := os.ReadDir(filepath.Join(root, "events"))
+	for _, d := range evDirs {
+		files, _ := filepath.Glob(filepath.Join(root, "events", d.Name(), "*.json"))
+		for _, f := range files {
+			r.events[d.Name()] = append(r.events[d.Name()], filepath.Base(f))
+		}
+	}
+	for _, id := range logicalIDs {
+		cmd := exec.Command("make", "--no-print-directory", "-n", "build-"+id, "ARTIFACTS_DIR=/artifacts")
+		cmd.Dir = root
+		if out, err := cmd.Output(); err == nil {
+			r.builds[id] = string(out)
+		}
+	}
+	for name, build := range catalog.HTTPFunctions {
+		for _, rt := range build(httpapi.Deps{}).Routes() {
+			r.routes[name] = append(r.routes[name], rt.Method+" "+rt.Path)
+		}
+	}
+	// The table as CloudFormation spells it, from the store's own definition.
+	b, err := json.Marshal(dynamo.TableInput(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &r.table); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// functionIDs lists the template's functions by logical id.
+func functionIDs(tpl map[string]any) []string {
+	var ids []string
+	for id, res := range asMap(tpl["Resources"]) {
+		if at(res, "Type") == "AWS::Serverless::Function" {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// violations lists every way tpl breaks the contract with the repository.
+func violations(tpl map[string]any, r repo) []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	resources := asMap(tpl["Resources"])
+
+	for _, p := range []string{"Stage", "OidcIssuer", "OidcAudience"} {
+		if at(tpl, "Parameters", p) == nil {
+			bad("parameter %s is missing", p)
+		}
+	}
+	if at(tpl, "Outputs", "ApiUrl", "Value") == nil {
+		bad("output ApiUrl is missing")
+	}
+	fn := at(tpl, "Globals", "Function")
+	for name, want := range map[string]any{
+		"IPS_DYNAMODB_TABLE": ref("Table"),
+		"IPS_OIDC_ISSUER":    ref("OidcIssuer"),
+		"IPS_OIDC_AUDIENCE":  ref("OidcAudience"),
+	} {
+		if got := at(fn, "Environment", "Variables", name); !reflect.DeepEqual(got, want) {
+			bad("Globals: %s is %v, want %v", name, got, want)
+		}
+	}
+	if at(fn, "Runtime") != "provided.al2023" || !reflect.DeepEqual(at(fn, "Architectures"), []any{"arm64"}) {
+		bad("Globals: functions run on provided.al2023 arm64 (the Makefile builds for it), not %v %v", at(fn, "Runtime"), at(fn, "Architectures"))
+	}
+
+	apis := 0
+	for id, res := range resources {
+		if at(res, "Type") == "AWS::Serverless::HttpApi" {
+			apis++
+			if id != "HttpApi" {
+				bad("the HTTP API is %s; functions refer to it as HttpApi", id)
+			}
+		}
+	}
+	if apis != 1 {
+		bad("%d HTTP APIs, want exactly one", apis)
+	}
+	out = append(out, tableViolations(asMap(resources["Table"]), r.table)...)
+
+	inTemplate := map[string]bool{}
+	for _, id := range functionIDs(tpl) {
+		res := resources[id]
+		folder := functionFolder(id)
+		inTemplate[folder] = true
+		if !slices.Contains(r.folders, folder) {
+			bad("%s: no functions/%s/main.go", id, folder)
+		}
+		if len(r.events[folder]) == 0 {
+			bad("%s: no events/%s/*.json", id, folder)
+		}
+		if at(res, "Metadata", "BuildMethod") != "makefile" || at(res, "Properties", "CodeUri") != "." {
+			bad("%s: builds with BuildMethod makefile from CodeUri . (SAM's go1.x builder cannot set -tags lambda.norpc)", id)
+		}
+		build := r.builds[id]
+		for _, want := range []string{"CGO_ENABLED=0", "GOARCH=arm64", "-tags lambda.norpc", "-o /artifacts/bootstrap ./functions/" + folder + "\n"} {
+			if !strings.Contains(build, want) {
+				bad("%s: `make build-%s ARTIFACTS_DIR=/artifacts` must build with %q; it runs %q", id, id, want, build)
+			}
+		}
+		if at(res, "Properties", "Role") != nil {
+			bad("%s: a Role of its own escapes the least-privilege policies", id)
+		}
+		wantPolicies := []any{map[string]any{"DynamoDBCrudPolicy": map[string]any{"TableName": ref("Table")}}}
+		if got := at(res, "Properties", "Policies"); !reflect.DeepEqual(got, wantPolicies) {
+			bad("%s: policies %v, want only DynamoDBCrudPolicy on the table", id, got)
+		}
+
+		var routes []string
+		for name, ev := range asMap(at(res, "Properties", "Events")) {
+			switch typ := at(ev, "Type"); typ {
+			case "HttpApi":
+				if !reflect.DeepEqual(at(ev, "Properties", "ApiId"), ref("HttpApi")) {
+					bad("%s.%s: ApiId is not !Ref HttpApi", id, name)
+				}
+				routes = append(routes, fmt.Sprint(at(ev, "Properties", "Method"), " ", at(ev, "Properties", "Path")))
+			case "ScheduleV2":
+				if at(ev, "Properties", "ScheduleExpressionTimezone") != "Asia/Shanghai" {
+					bad("%s.%s: ScheduleExpressionTimezone must be Asia/Shanghai: the cutoffs are Beijing time", id, name)
+				}
+				if at(ev, "Properties", "OmitName") != true {
+					bad("%s.%s: OmitName must be true, so stages and stacks never collide on a schedule's name", id, name)
+				}
+			case "Schedule":
+				bad("%s.%s: a classic Schedule runs in UTC only; use ScheduleV2 with ScheduleExpressionTimezone", id, name)
+			default:
+				bad("%s.%s: event type %v is not one the platform uses (HttpApi, ScheduleV2)", id, name, typ)
+			}
+		}
+		served := slices.Clone(r.routes[folder])
+		slices.Sort(routes)
+		slices.Sort(served)
+		if !slices.Equal(routes, served) {
+			bad("%s: template routes %v, served routes %v", id, routes, served)
+		}
+	}
+	for _, f := range r.folders {
+		if !inTemplate[f] {
+			bad("functions/%s is not in template.yaml", f)
+		}
+	}
+	for name := range r.routes {
+		if !inTemplate[name] {
+			bad("the catalog serves %s, which template.yaml does not deploy", name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// tableViolations holds the Table resource to the store's definition and to the care public
+// records need.
+func tableViolations(table map[string]any, want any) []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if at(table, "Type") != "AWS::DynamoDB::Table" {
+		return []string{"no Table resource of type AWS::DynamoDB::Table"}
+	}
+	if at(table, "DeletionPolicy") != "Retain" || at(table, "UpdateReplacePolicy") != "Retain" {
+		bad("Table: DeletionPolicy and UpdateReplacePolicy must be Retain")
+	}
+	p := at(table, "Properties")
+	if at(p, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") != true {
+		bad("Table: point-in-time recovery is off")
+	}
+	if at(p, "DeletionProtectionEnabled") != true {
+		bad("Table: deletion protection is off")
+	}
+	if at(p, "BillingMode") != at(want, "BillingMode") {
+		bad("Table: BillingMode %v, the store expects %v", at(p, "BillingMode"), at(want, "BillingMode"))
+	}
+	for _, key := range []string{"AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes"} {
+		if got, exp := normalise(at(p, key)), normalise(at(want, key)); !reflect.DeepEqual(got, exp) {
+			bad("Table: %s is %v; shared/dynamo expects %v", key, got, exp)
+		}
+	}
+	return out
+}
+
+// normalise drops the empty fields the SDK's JSON carries and sorts lists, so a template and a
+// CreateTableInput that mean the same compare equal.
+func normalise(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := map[string]any{}
+		for k, val := range x {
+			if n := normalise(val); n != nil {
+				m[k] = n
+			}
+		}
+		if len(m) == 0 {
+			return nil
+		}
+		return m
+	case []any:
+		var l []any
+		for _, val := range x {
+			if n := normalise(val); n != nil {
+				l = append(l, n)
+			}
+		}
+		slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		return l
+	case string:
+		if x == "" {
+			return nil
+		}
+	}
+	return v
+}
+
+func readTemplate(t *testing.T) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := parseTemplate(raw)
+	if err != nil {
+		t.Fatalf("template.yaml: %v", err)
+	}
+	return tpl
+}
+
+func TestTemplateKeepsItsContractWithTheRepository(t *testing.T) {
+	tpl := readTemplate(t)
+	if len(functionIDs(tpl)) == 0 {
+		t.Fatal("template.yaml deploys no function")
+	}
+	for _, v := range violations(tpl, readRepo(t, functionIDs(tpl))) {
+		t.Error(v)
+	}
+}
+
+// Each rule must be able to fail: break the real template one way at a time and expect the
+// contract to name the break.
+func TestTemplateContractCatchesEachBreak(t *testing.T) {
+	base := readTemplate(t)
+	facts := readRepo(t, functionIDs(base))
+	if v := violations(base, facts); len(v) > 0 {
+		t.Fatalf("the real template already breaks the contract: %v", v)
+	}
+	fnProps := func(tpl map[string]any) map[string]any {
+		return asMap(at(tpl, "Resources", "FilingFunction", "Properties"))
+	}
+	events := func(tpl map[string]any) map[string]any { return asMap(fnProps(tpl)["Events"]) }
+	tableProps := func(tpl map[string]any) map[string]any { return asMap(at(tpl, "Resources", "Table", "Properties")) }
+	schedule := func(props map[string]any) map[string]any {
+		return map[string]any{"Type": "ScheduleV2", "Properties": props}
+	}
+	for _, tc := range []struct {
+		name  string
+		spoil func(tpl map[string]any, r *repo)
+		want  string
+	}{
+		{"a route the code does not serve", func(tpl map[string]any, r *repo) {
+			events(tpl)["Extra"] = map[string]any{"Type": "HttpApi", "Properties": map[string]any{"ApiId": ref("HttpApi"), "Method": "DELETE", "Path": "/v1/agencies/{uscc}"}}
+		}, "served routes"},
+		{"a served route missing from the template", func(tpl map[string]any, r *repo) {
+			delete(events(tpl), "PublicRegister")
+		}, "served routes"},
+		{"a classic schedule", func(tpl map[string]any, r *repo) {
+			events(tpl)["Nightly"] = map[string]any{"Type": "Schedule", "Properties": map[string]any{"Schedule": "cron(0 16 * * ? *)"}}
+		}, "UTC only"},
+		{"a schedule in UTC", func(tpl map[string]any, r *repo) {
+			events(tpl)["Nightly"] = schedule(map[string]any{"ScheduleExpression": "cron(0 0 1 2 ? *)", "OmitName": true})
+		}, "Asia/Shanghai"},
+		{"a named schedule", func(tpl map[string]any, r *repo) {
+			events(tpl)["Nightly"] = schedule(map[string]any{"ScheduleExpression": "cron(0 0 1 2 ? *)", "ScheduleExpressionTimezone": "Asia/Shanghai"})
+		}, "OmitName"},
+		{"a function without a folder", func(tpl map[string]any, r *repo) {
+			asMap(tpl["Resources"])["GhostFunction"] = asMap(tpl["Resources"])["FilingFunction"]
+		}, "no functions/ghost/main.go"},
+		{"a folder without a function", func(tpl map[string]any, r *repo) {
+			r.folders = append(r.folders, "annual-report")
+		}, "functions/annual-report is not in template.yaml"},
+		{"a function without events", func(tpl map[string]any, r *repo) {
+			delete(r.events, "filing")
+		}, "no events/filing"},
+		{"a function without its make target", func(tpl map[string]any, r *repo) {
+			delete(r.builds, "FilingFunction")
+		}, "make build-FilingFunction"},
+		{"a build with RPC mode", func(tpl map[string]any, r *repo) {
+			r.builds["FilingFunction"] = strings.ReplaceAll(r.builds["FilingFunction"], "-tags lambda.norpc ", "")
+		}, "lambda.norpc"},
+		{"SAM's go1.x builder", func(tpl map[string]any, r *repo) {
+			asMap(at(tpl, "Resources", "FilingFunction", "Metadata"))["BuildMethod"] = "go1.x"
+		}, "BuildMethod makefile"},
+		{"a wider policy", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Policies"] = []any{"AmazonDynamoDBFullAccess"}
+		}, "only DynamoDBCrudPolicy"},
+		{"a second policy", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Policies"] = append(fnProps(tpl)["Policies"].([]any), "AWSLambdaBasicExecutionRole")
+		}, "only DynamoDBCrudPolicy"},
+		{"a role of its own", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Role"] = "arn:aws-cn:iam::123456789012:role/admin"
+		}, "Role of its own"},
+		{"no table in the environment", func(tpl map[string]any, r *repo) {
+			delete(asMap(at(tpl, "Globals", "Function", "Environment", "Variables")), "IPS_DYNAMODB_TABLE")
+		}, "IPS_DYNAMODB_TABLE"},
+		{"point-in-time recovery off", func(tpl map[string]any, r *repo) {
+			delete(tableProps(tpl), "PointInTimeRecoverySpecification")
+		}, "point-in-time recovery"},
+		{"deletion protection off", func(tpl map[string]any, r *repo) {
+			tableProps(tpl)["DeletionProtectionEnabled"] = false
+		}, "deletion protection"},
+		{"a table deleted with the stack", func(tpl map[string]any, r *repo) {
+			delete(asMap(at(tpl, "Resources", "Table")), "DeletionPolicy")
+		}, "Retain"},
+		{"an index the store does not know", func(tpl map[string]any, r *repo) {
+			gsis := tableProps(tpl)["GlobalSecondaryIndexes"].([]any)
+			tableProps(tpl)["GlobalSecondaryIndexes"] = gsis[:len(gsis)-1]
+		}, "GlobalSecondaryIndexes"},
+		{"a sort key of the wrong type", func(tpl map[string]any, r *repo) {
+			for _, a := range tableProps(tpl)["AttributeDefinitions"].([]any) {
+				if at(a, "AttributeName") == "g1sk" {
+					asMap(a)["AttributeType"] = "S"
+				}
+			}
+		}, "AttributeDefinitions"},
+		{"no OIDC audience parameter", func(tpl map[string]any, r *repo) {
+			delete(asMap(tpl["Parameters"]), "OidcAudience")
+		}, "parameter OidcAudience"},
+		{"no API URL output", func(tpl map[string]any, r *repo) {
+			delete(asMap(tpl["Outputs"]), "ApiUrl")
+		}, "output ApiUrl"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tpl := readTemplate(t)
+			r := facts
+			r.events = maps.Clone(facts.events)
+			r.builds = maps.Clone(facts.builds)
+			r.folders = slices.Clone(facts.folders)
+			tc.spoil(tpl, &r)
+			got := violations(tpl, r)
+			if !slices.ContainsFunc(got, func(v string) bool { return strings.Contains(v, tc.want) }) {
+				t.Errorf("violations %q; want one naming %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFunctionFolderNames(t *testing.T) {
+	for id, want := range map[string]string{"FilingFunction": "filing", "AnnualReportFunction": "annual-report",
+		"DeadlineJan31Function": "deadline-jan31", "ClusterApplicationFunction": "cluster-application"} {
+		if got := functionFolder(id); got != want {
+			t.Errorf("%s → %s, want %s", id, got, want)
+		}
+	}
+}
+
+func TestIntrinsicShortFormsReadAsLongForms(t *testing.T) {
+	tpl, err := parseTemplate([]byte("A: !Ref Table\nB: !GetAtt Table.Arn\nC: !Sub \"${X}\"\nD: [!Ref Y]\nE: true\nF: 3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"A": ref("Table"), "B": map[string]any{"Fn::GetAtt": []any{"Table", "Arn"}},
+		"C": map[string]any{"Fn::Sub": "${X}"}, "D": []any{ref("Y")}, "E": true, "F": 3,
+	}
+	if !reflect.DeepEqual(tpl, want) {
+		t.Errorf("%#v\nwant %#v", tpl, want)
+	}
+}
