@@ -267,7 +267,7 @@ func TestDecideReadsDataFromItsFolder(t *testing.T) {
 func TestDecideUnknownQuery(t *testing.T) {
 	e := loadEngine(t)
 	var out any
-	err := e.Decide(context.Background(), "data.sanctions.decision", map[string]any{}, &out)
+	err := e.Decide(context.Background(), "data.nothing.decision", map[string]any{}, &out)
 	if !errors.Is(err, ErrUnknownQuery) {
 		t.Errorf("Decide(unregistered query) = %v, want ErrUnknownQuery", err)
 	}
