@@ -50,3 +50,9 @@ $(addprefix build-function-,$(FUNCTIONS)): build-function-%:
 # SAM's BuildMethod: makefile calls build-<LogicalId> with ARTIFACTS_DIR set.
 build-FilingFunction:
 	$(call lambda,filing,$(ARTIFACTS_DIR))
+
+build-AnnualReportFunction:
+	$(call lambda,annual-report,$(ARTIFACTS_DIR))
+
+build-DeadlineJan31Function:
+	$(call lambda,deadline-jan31,$(ARTIFACTS_DIR))

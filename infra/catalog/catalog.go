@@ -8,5 +8,7 @@ import "github.com/jsipa/ips/shared/httpapi"
 
 // HTTPFunctions builds each HTTP function's handler from its dependencies.
 var HTTPFunctions = map[string]func(httpapi.Deps) *httpapi.Function{
-	"filing": httpapi.Filing,
+	"filing":         httpapi.Filing,
+	"deadline-jan31": httpapi.DeadlineJan31,
+	"annual-report":  httpapi.AnnualReport,
 }

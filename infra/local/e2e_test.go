@@ -295,3 +295,50 @@ func TestDevModeTokensAndClock(t *testing.T) {
 		t.Fatalf("bad clock: %d", status)
 	}
 }
+
+// The local scheduler stands in for EventBridge: moving the clock past 1 February 00:00 runs
+// the 31 January deadline for the instant it passed, once.
+func TestTheLocalSchedulerEnforcesTheCutoffWhenTheClockPassesIt(t *testing.T) {
+	p := startRunner(t, t.TempDir(), "IPS_NOW=2026-12-20T09:00:00+08:00")
+	code := agencyCode(t, 31)
+	agency := p.token(t, map[string]any{"role": "agency", "subject": code})
+	officer := p.token(t, map[string]any{"role": "city_officer", "division": "320281"})
+	if status, body := p.call(t, "POST", "/v1/agencies", agency, filing(code, "未年报的代理机构")); status != http.StatusCreated {
+		t.Fatalf("file: %d %v", status, body)
+	}
+	if status, body := p.call(t, "POST", "/v1/agencies/"+code+"/review", officer, map[string]any{"outcome": "accept"}); status != http.StatusOK {
+		t.Fatalf("accept: %d %v", status, body)
+	}
+	runs := func() []any {
+		status, body := p.call(t, "GET", "/v1/deadline-runs?deadline=jan31&year=2027", officer, nil)
+		if status != http.StatusOK {
+			t.Fatalf("list runs: %d %v", status, body)
+		}
+		items, _ := body["items"].([]any)
+		return items
+	}
+	time.Sleep(1500 * time.Millisecond) // a tick or two before the cutoff
+	if got := runs(); len(got) != 0 {
+		t.Fatalf("a run before the cutoff: %v", got)
+	}
+	if status, _ := p.call(t, "PUT", "/dev/clock", "", map[string]any{"now": "2027-02-01T00:00:01+08:00", "frozen": true}); status != http.StatusOK {
+		t.Fatalf("move clock: %d", status)
+	}
+	officer = p.token(t, map[string]any{"role": "city_officer", "division": "320281"}) // the old one expired in the jump
+	deadline := time.Now().Add(15 * time.Second)
+	for len(runs()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no run 15 s after the clock passed the cutoff")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	run := runs()[0].(map[string]any)
+	created, _ := run["created"].([]any)
+	if run["status"] != "completed" || len(created) != 1 || created[0] != code+"#report_not_on_time#2026" {
+		t.Fatalf("run %v; want it completed with the agency's sanction for 2026", run)
+	}
+	triggers, _ := run["triggers"].([]any)
+	if len(triggers) != 1 {
+		t.Errorf("the scheduler fired %d times for one cutoff", len(triggers))
+	}
+}

@@ -122,6 +122,14 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The scheduler stops, and its job finishes, before the store closes.
+	schedCtx, stopScheduler := context.WithCancel(ctx)
+	schedulerDone := make(chan struct{})
+	go func() {
+		defer close(schedulerDone)
+		p.runScheduler(schedCtx, time.Second, app.Logger().With("function", "local-scheduler"))
+	}()
+	defer func() { stopScheduler(); <-schedulerDone }()
 	abs, _ := filepath.Abs(cfg.DataDir)
 	fmt.Fprintf(out, "IPS local runner: open http://%s/ (data in %s; dev tokens at POST /dev/token)\n", ln.Addr(), abs)
 	return host.ServeListener(ctx, ln, p.handler, app.Logger())

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jsipa/ips/infra/catalog"
 	"github.com/jsipa/ips/shared/dynamo"
+	"github.com/jsipa/ips/shared/host"
 	"github.com/jsipa/ips/shared/httpapi"
 )
 
@@ -136,13 +137,15 @@ type repo struct {
 	builds map[string]string
 	// routes are the "METHOD /path" routes each HTTP function serves.
 	routes map[string][]string
+	// jobs are the scheduled jobs each function runs.
+	jobs map[string][]string
 	// table is the table the DynamoDB store expects.
 	table any
 }
 
 func readRepo(t *testing.T, logicalIDs []string) repo {
 	t.Helper()
-	r := repo{events: map[string][]string{}, builds: map[string]string{}, routes: map[string][]string{}}
+	r := repo{events: map[string][]string{}, builds: map[string]string{}, routes: map[string][]string{}, jobs: map[string][]string{}}
 	dirs, err := os.ReadDir(filepath.Join(root, "functions"))
 	if err != nil {
 		t.Fatal(err)
@@ -167,8 +170,12 @@ func readRepo(t *testing.T, logicalIDs []string) repo {
 		}
 	}
 	for name, build := range catalog.HTTPFunctions {
-		for _, rt := range build(httpapi.Deps{}).Routes() {
+		fn := build(httpapi.Deps{})
+		for _, rt := range fn.Routes() {
 			r.routes[name] = append(r.routes[name], rt.Method+" "+rt.Path)
+		}
+		for job := range fn.Jobs() {
+			r.jobs[name] = append(r.jobs[name], job)
 		}
 	}
 	// The table as CloudFormation spells it, from the store's own definition.
@@ -284,6 +291,7 @@ func violations(tpl map[string]any, r repo) []string {
 				if at(ev, "Properties", "OmitName") != true {
 					bad("%s.%s: OmitName must be true, so stages and stacks never collide on a schedule's name", id, name)
 				}
+				out = append(out, scheduleInputViolations(id+"."+name, at(ev, "Properties", "Input"), r.jobs[folder])...)
 			case "Schedule":
 				bad("%s.%s: a classic Schedule runs in UTC only; use ScheduleV2 with ScheduleExpressionTimezone", id, name)
 			default:
@@ -308,6 +316,30 @@ func violations(tpl map[string]any, r repo) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// scheduleInputViolations holds a schedule's Input to the event the host understands
+// (host.ScheduledEvent) and to a job the function runs.
+func scheduleInputViolations(where string, input any, jobs []string) []string {
+	text, ok := input.(string)
+	if !ok {
+		return []string{where + ": Input must be the JSON text of a scheduled event"}
+	}
+	var ev map[string]string
+	if err := json.Unmarshal([]byte(text), &ev); err != nil {
+		return []string{fmt.Sprintf("%s: Input is not a JSON object of strings: %v", where, err)}
+	}
+	var out []string
+	if ev["source"] != host.SchedulerSource {
+		out = append(out, fmt.Sprintf("%s: Input source is %q, want %q", where, ev["source"], host.SchedulerSource))
+	}
+	if !slices.Contains(jobs, ev["job"]) {
+		out = append(out, fmt.Sprintf("%s: Input job %q is not one the function runs %v", where, ev["job"], jobs))
+	}
+	if ev["scheduled_time"] != "<aws.scheduler.scheduled-time>" {
+		out = append(out, where+": Input scheduled_time must be <aws.scheduler.scheduled-time>: the run judges by it")
+	}
 	return out
 }
 
@@ -431,12 +463,20 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 		{"a named schedule", func(tpl map[string]any, r *repo) {
 			events(tpl)["Nightly"] = schedule(map[string]any{"ScheduleExpression": "cron(0 0 1 2 ? *)", "ScheduleExpressionTimezone": "Asia/Shanghai"})
 		}, "OmitName"},
+		{"a schedule for a job the function does not run", func(tpl map[string]any, r *repo) {
+			cutoff := asMap(at(tpl, "Resources", "DeadlineJan31Function", "Properties", "Events", "Cutoff", "Properties"))
+			cutoff["Input"] = strings.Replace(cutoff["Input"].(string), `"job":"jan31"`, `"job":"jun30"`, 1)
+		}, "is not one the function runs"},
+		{"a schedule that forgets its scheduled time", func(tpl map[string]any, r *repo) {
+			cutoff := asMap(at(tpl, "Resources", "DeadlineJan31Function", "Properties", "Events", "Cutoff", "Properties"))
+			cutoff["Input"] = strings.Replace(cutoff["Input"].(string), "<aws.scheduler.scheduled-time>", "", 1)
+		}, "scheduled_time"},
 		{"a function without a folder", func(tpl map[string]any, r *repo) {
 			asMap(tpl["Resources"])["GhostFunction"] = asMap(tpl["Resources"])["FilingFunction"]
 		}, "no functions/ghost/main.go"},
 		{"a folder without a function", func(tpl map[string]any, r *repo) {
-			r.folders = append(r.folders, "annual-report")
-		}, "functions/annual-report is not in template.yaml"},
+			r.folders = append(r.folders, "subsidy-claim")
+		}, "functions/subsidy-claim is not in template.yaml"},
 		{"a function without events", func(tpl map[string]any, r *repo) {
 			delete(r.events, "filing")
 		}, "no events/filing"},

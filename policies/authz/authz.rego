@@ -152,6 +152,76 @@ grants["filing.list"] := {
 	"basis": rego.metadata.rule().custom.basis,
 }
 
+# METADATA
+# title: deadline.run — enforce a deadline now
+# description: >-
+#   The scheduler's credential (a cron outside AWS), and officers who must be able to re-run a
+#   deadline by hand. A run is idempotent and judges by the cutoff instant, so a second run can
+#   change nothing; it acts on all records, hence scope any.
+# custom:
+#   basis: "seed 000 §二(二)1 (the 31 January report); DOMAIN.md §6; DOMAIN.md §7 (scheduler: run the deadline functions)"
+grants["deadline.run"] := {
+	"roles": {
+		"scheduler": "any",
+		"city_officer": "any",
+		"province_officer": "any",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: deadline.list — see past deadline runs
+# description: What each run found and created is the audit trail of the sanctions.
+# custom:
+#   basis: "seed 000 §二(二)1 (the 31 January report); DOMAIN.md §6; DOMAIN.md §7"
+grants["deadline.list"] := {
+	"roles": {
+		"scheduler": "any",
+		"city_officer": "any",
+		"province_officer": "any",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: report.submit — submit or resubmit an annual report
+# description: >-
+#   An agency reports only for itself: the handler sets the resource owner to the USCC in the
+#   path, which must be the caller's.
+# custom:
+#   basis: "seed 000 §二(二)1 (annual report by 31 January); DOMAIN.md §7"
+grants["report.submit"] := {
+	"roles": {"agency": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: report.read — see an annual report and its history
+# description: >-
+#   The owner, and the officers who review or oversee reports of the agency's division.
+# custom:
+#   basis: "seed 000 §二(二)1 (annual report by 31 January); DOMAIN.md §7"
+grants["report.read"] := {
+	"roles": {
+		"agency": "own",
+		"city_officer": "division",
+		"province_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: report.review — accept or return an annual report
+# description: >-
+#   Reports go to the city bureau the agency is filed with, so only a city officer of the
+#   agency's division reviews them.
+# custom:
+#   basis: "seed 000 §二(二)1 (annual report by 31 January); DOMAIN.md §7"
+grants["report.review"] := {
+	"roles": {"city_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
 # --- What a scope means -----------------------------------------------------------------------
 
 # METADATA

@@ -26,6 +26,9 @@ filing_a := {"kind": "agency_filing", "owner": agency_a, "division": "320281"}
 # A collection has neither owner nor division (the Go side omits both).
 filings := {"kind": "agency_filing"}
 
+# Deadline runs act on every record, so the resource has no owner or division.
+runs := {"kind": "deadline_run"}
+
 request(p, action, resource) := {"principal": p, "action": action, "resource": resource}
 
 basis := "seed 000 §二(二)1; DOMAIN.md §7"
@@ -87,8 +90,57 @@ cases := {
 	"unknown action: city officer": {"req": request(city("320281"), "filing.explode", filing_a), "allow": false},
 	"unknown action: owner agency": {"req": request(owner_a, "filings.read", filing_a), "allow": false},
 	"unknown role": {"req": request(principal("superuser", agency_a, "320000"), "filing.read", filing_a), "allow": false},
-	"known role without grants: scheduler": {"req": request(principal("scheduler", "cron", ""), "filing.list", filings), "allow": false},
+	"the scheduler has no filing grants": {"req": request(principal("scheduler", "cron", ""), "filing.list", filings), "allow": false},
+	# deadline.run and deadline.list: the scheduler and officers; nobody else.
+	"run deadline: scheduler": {"req": request(principal("scheduler", "cron", ""), "deadline.run", runs), "allow": true},
+	"run deadline: city officer": {"req": request(city("320281"), "deadline.run", runs), "allow": true},
+	"run deadline: province officer": {"req": request(province("320000"), "deadline.run", runs), "allow": true},
+	"run deadline: agency": {"req": request(owner_a, "deadline.run", runs), "allow": false},
+	"run deadline: integrator": {"req": request(principal("integrator", "int-1", "320000"), "deadline.run", runs), "allow": false},
+	"run deadline: anonymous": {"req": request(anonymous, "deadline.run", runs), "allow": false},
+	"list runs: scheduler": {"req": request(principal("scheduler", "cron", ""), "deadline.list", runs), "allow": true},
+	"list runs: city officer": {"req": request(city("320281"), "deadline.list", runs), "allow": true},
+	"list runs: agency": {"req": request(owner_a, "deadline.list", runs), "allow": false},
+	"list runs: enterprise": {"req": request(principal("enterprise", agency_a, ""), "deadline.list", runs), "allow": false},
 	"role names are case-sensitive": {"req": request(principal("Agency", agency_a, ""), "filing.read", filing_a), "allow": false},
+}
+
+# An annual report of agency A; its division is the agency's (Jiangyin, 320281).
+report_a := {"kind": "annual_report", "owner": agency_a, "division": "320281"}
+
+report_cases := {
+	# report.submit: an agency reports only for itself; nobody reports for it.
+	"report submit: owner agency": {"req": request(owner_a, "report.submit", report_a), "allow": true},
+	"report submit: another agency": {"req": request(other_agency, "report.submit", report_a), "allow": false},
+	"report submit: city officer of the division": {"req": request(city("320281"), "report.submit", report_a), "allow": false},
+	"report submit: province officer": {"req": request(province("320000"), "report.submit", report_a), "allow": false},
+	"report submit: enterprise": {"req": request(principal("enterprise", agency_a, ""), "report.submit", report_a), "allow": false},
+	"report submit: mandated submitter": {"req": request(principal("mandated_submitter", agency_a, ""), "report.submit", report_a), "allow": false},
+	"report submit: anonymous": {"req": request(anonymous, "report.submit", report_a), "allow": false},
+	# report.read: the owner; city and province officers within their division.
+	"report read: owner agency": {"req": request(owner_a, "report.read", report_a), "allow": true},
+	"report read: another agency": {"req": request(other_agency, "report.read", report_a), "allow": false},
+	"report read: city officer of the same county": {"req": request(city("320281"), "report.read", report_a), "allow": true},
+	"report read: city officer of the prefecture": {"req": request(city("320200"), "report.read", report_a), "allow": true},
+	"report read: city officer of another county": {"req": request(city("320211"), "report.read", report_a), "allow": false},
+	"report read: province officer of Jiangsu": {"req": request(province("320000"), "report.read", report_a), "allow": true},
+	"report read: province officer of another province": {"req": request(province("310000"), "report.read", report_a), "allow": false},
+	"report read: enterprise": {"req": request(principal("enterprise", agency_a, ""), "report.read", report_a), "allow": false},
+	"report read: scheduler": {"req": request(principal("scheduler", "cron", ""), "report.read", report_a), "allow": false},
+	"report read: anonymous": {"req": request(anonymous, "report.read", report_a), "allow": false},
+	# report.review: a city officer within the division; the province oversees, not reviews.
+	"report review: city officer of the same county": {"req": request(city("320281"), "report.review", report_a), "allow": true},
+	"report review: city officer of the prefecture": {"req": request(city("320200"), "report.review", report_a), "allow": true},
+	"report review: city officer of another county": {"req": request(city("320211"), "report.review", report_a), "allow": false},
+	"report review: province officer": {"req": request(province("320000"), "report.review", report_a), "allow": false},
+	"report review: owner agency": {"req": request(owner_a, "report.review", report_a), "allow": false},
+	"report review: district reviewer": {"req": request(principal("district_reviewer", "rev-1", "320281"), "report.review", report_a), "allow": false},
+}
+
+test_report_decision[name] if {
+	some name, tc in report_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
 }
 
 test_decision[name] if {
@@ -269,6 +321,8 @@ test_the_filing_actions_are_granted if {
 	object.keys(authz.grants) == {
 		"filing.create", "filing.read", "filing.amend",
 		"filing.review", "filing.deregister", "filing.list",
+		"deadline.run", "deadline.list",
+		"report.submit", "report.read", "report.review",
 	}
 }
 

@@ -65,7 +65,7 @@ func Build(ctx context.Context, cfg Config, authn httpapi.Authenticator, clock d
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
-	return httpapi.Deps{Store: store, Authz: engine, Auth: authn, Clock: clock, Log: Logger()},
+	return httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: authn, Clock: clock, Log: Logger()},
 		func() { store.Close() }, nil
 }
 

@@ -61,3 +61,11 @@ type AuthzDecision struct {
 type Authorizer interface {
 	Authorize(ctx context.Context, req AuthzRequest) (AuthzDecision, error)
 }
+
+// Decider answers the policy decisions other than authorisation (sanctions, eligibility,
+// parameters): query names the decision, input is its facts, out receives it as JSON would.
+// Version names the policy bundle, so a stored decision can be replayed against it.
+type Decider interface {
+	Decide(ctx context.Context, query string, input, out any) error
+	Version() string
+}

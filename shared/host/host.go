@@ -65,7 +65,7 @@ func serveLambda(ctx context.Context, api string, h http.Handler, log *slog.Logg
 	stdlog.SetOutput(slog.NewLogLogger(log.Handler(), slog.LevelError).Writer())
 	// WithoutCancel: an invocation ends at its own Lambda deadline, not when
 	// the host begins to stop, the same as a request on the HTTP server.
-	go lambda.StartWithOptions(lambdaHandler(h, log), lambda.WithContext(context.WithoutCancel(ctx)))
+	go lambda.StartWithOptions(eventHandler(h, log), lambda.WithContext(context.WithoutCancel(ctx)))
 	<-ctx.Done()
 	log.Info("stopped", "cause", context.Cause(ctx).Error())
 	return nil

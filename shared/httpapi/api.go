@@ -42,9 +42,11 @@ type Authenticator interface {
 type Deps struct {
 	Store domain.Store
 	Authz domain.Authorizer
-	Auth  Authenticator
-	Clock domain.Clock
-	Log   *slog.Logger
+	// Policy makes the decisions other than authorisation; the same engine as Authz.
+	Policy domain.Decider
+	Auth   Authenticator
+	Clock  domain.Clock
+	Log    *slog.Logger
 }
 
 // Access says whether a route needs a credential.
@@ -130,6 +132,7 @@ type Function struct {
 	routes []Route
 	mux    *http.ServeMux
 	idem   *domain.Idempotency
+	jobs   map[string]Job
 }
 
 // NewFunction builds the handler for routes.
@@ -410,4 +413,40 @@ func readBody(req *Request) error {
 func tooLarge() error {
 	return domain.NewError(domain.CodeTooLarge, fmt.Sprintf("请求内容不得超过 %d 字节", MaxBodyBytes),
 		fmt.Sprintf("The body must not exceed %d bytes.", MaxBodyBytes))
+}
+
+// Job is scheduled work of a function.
+type Job struct {
+	// Run does the work for the instant the job was scheduled for, which it judges by.
+	Run func(ctx context.Context, scheduledFor time.Time) (any, error)
+	// LatestDue is the latest instant at or before now the job was due, as its schedule in
+	// template.yaml fires it; the local runner's scheduler fires from it, catching up on start.
+	LatestDue func(now time.Time) time.Time
+}
+
+// WithJobs gives the function scheduled jobs by name; the host runs them from EventBridge
+// Scheduler events, the local runner from its own scheduler.
+func (f *Function) WithJobs(jobs map[string]Job) *Function {
+	f.jobs = jobs
+	return f
+}
+
+// Jobs names the function's scheduled jobs.
+func (f *Function) Jobs() map[string]Job { return f.jobs }
+
+// RunScheduled runs one of the function's jobs (host.Scheduled).
+func (f *Function) RunScheduled(ctx context.Context, job string, scheduledFor time.Time) (any, error) {
+	j, ok := f.jobs[job]
+	if !ok {
+		return nil, fmt.Errorf("%s has no scheduled job %q", f.Name, job)
+	}
+	start := time.Now()
+	out, err := j.Run(ctx, scheduledFor)
+	attrs := []any{"function", f.Name, "job", job, "scheduled_for", scheduledFor, "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
+	if err != nil {
+		f.deps.Log.ErrorContext(ctx, "job failed", append(attrs, "error", err.Error())...)
+		return nil, err
+	}
+	f.deps.Log.InfoContext(ctx, "job", attrs...)
+	return out, nil
 }

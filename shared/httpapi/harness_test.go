@@ -36,7 +36,9 @@ var (
 	engine     *policy.Engine
 )
 
-func newHarness(t *testing.T, build func(httpapi.Deps) *httpapi.Function) *harness {
+// newHarness serves build's function, and with more the other functions too, on one store and
+// one address, as the local runner does.
+func newHarness(t *testing.T, build func(httpapi.Deps) *httpapi.Function, more ...func(httpapi.Deps) *httpapi.Function) *harness {
 	t.Helper()
 	engineOnce.Do(func() {
 		var err error
@@ -56,9 +58,20 @@ func newHarness(t *testing.T, build func(httpapi.Deps) *httpapi.Function) *harne
 	clock := &domain.SettableClock{}
 	clock.Set(time.Date(2027, 1, 15, 10, 0, 0, 0, domain.Shanghai), true)
 	logs := &testkit.SyncBuffer{}
-	fn := build(httpapi.Deps{Store: store, Authz: engine, Auth: auth.NewStatic("urn:test", "ips-test", signer.PublicKeys(), clock.Now),
-		Clock: clock, Log: slog.New(slog.NewJSONHandler(logs, nil))})
-	srv := httptest.NewServer(fn)
+	deps := httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: auth.NewStatic("urn:test", "ips-test", signer.PublicKeys(), clock.Now),
+		Clock: clock, Log: slog.New(slog.NewJSONHandler(logs, nil))}
+	var handler http.Handler = build(deps)
+	if len(more) > 0 {
+		mux := http.NewServeMux()
+		for _, b := range append([]func(httpapi.Deps) *httpapi.Function{build}, more...) {
+			fn := b(deps)
+			for _, rt := range fn.Routes() {
+				mux.Handle(rt.Method+" "+rt.Path, fn)
+			}
+		}
+		handler = mux
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	return &harness{t: t, url: srv.URL, signer: signer, clock: clock, store: store, logs: logs}
 }

@@ -29,6 +29,12 @@ import (
 // Queries the engine answers, by the Rego document each decision is read from.
 const (
 	QueryAuthz = "data.authz.decision"
+	// QuerySanctions turns a domain.SanctionFacts into a domain.SanctionDecision.
+	QuerySanctions = "data.sanctions.decision"
+	// QueryEligibility turns a domain.EligibilityInput into a domain.EligibilityDecision.
+	QueryEligibility = "data.eligibility.decision"
+	// QueryReportParameters is the annual report's parameters in force on input.on.
+	QueryReportParameters = "data.annual_report.parameters"
 )
 
 // queries is every decision prepared at Load. A new decision (sanctions, subsidy, cluster
@@ -36,6 +42,9 @@ const (
 // is refused by Decide rather than compiled on the request path.
 var queries = []string{
 	QueryAuthz,
+	QuerySanctions,
+	QueryEligibility,
+	QueryReportParameters,
 }
 
 var (
