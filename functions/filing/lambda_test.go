@@ -25,6 +25,7 @@ import (
 	"github.com/jsipa/ips/shared/policy"
 	"github.com/jsipa/ips/shared/sqlite"
 	"github.com/jsipa/ips/shared/testkit"
+	"github.com/jsipa/ips/shared/violations"
 )
 
 const (
@@ -140,11 +141,12 @@ func newFilingLambda(t *testing.T) *filingLambda {
 	clock := &domain.SettableClock{}
 	logs := &bytes.Buffer{}
 	fn := httpapi.Filing(httpapi.Deps{
-		Store: store,
-		Authz: engine,
-		Auth:  auth.NewStatic(lambdaIssuer, lambdaAudience, signer.PublicKeys(), clock.Now),
-		Clock: clock,
-		Log:   slog.New(slog.NewJSONHandler(logs, nil)),
+		Store:  store,
+		Authz:  engine,
+		Policy: engine,
+		Auth:   auth.NewStatic(lambdaIssuer, lambdaAudience, signer.PublicKeys(), clock.Now),
+		Clock:  clock,
+		Log:    slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	return &filingLambda{handle: host.LambdaHandler(fn), clock: clock, signer: signer, logs: logs}
 }
@@ -300,6 +302,19 @@ func lifecycle() []lifecycleStep {
 			last := a.History[len(a.History)-1]
 			if last.Action != domain.ActionAccept || last.Actor.Role != domain.RoleCityOfficer || last.Actor.Division != "320281" {
 				t.Errorf("last history entry %+v, want the city officer's acceptance", last)
+			}
+		}},
+		// A violation recorded by the city officer produces the sanction the policy decides.
+		{"record-violation", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusCreated)
+			var v violations.Recorded
+			r.decode(t, &v)
+			if v.ID == "" || v.Agency != agencyUSCC || v.Kind != domain.TriggerSciTechProjectServices {
+				t.Errorf("violation %+v", v)
+			}
+			if len(v.Sanctions) != 1 || v.Sanctions[0].Year != 2025 || v.Sanctions[0].Basis == "" ||
+				v.Sanctions[0].ID != domain.SanctionID(agencyUSCC, domain.TriggerSciTechProjectServices, 2025, v.ID) {
+				t.Errorf("sanctions %+v, want the one the policy decides for 2025", v.Sanctions)
 			}
 		}},
 		{"public-register", func(t *testing.T, r lambdaResponse) {

@@ -15,7 +15,7 @@ import (
 // Filing is the agency filing function (API.md "Agency filing") with the public register.
 func Filing(d Deps) *Function {
 	h := filingHandlers{svc: filing.New(d.Store, d.Authz, d.Clock)}
-	return NewFunction("filing", d, []Route{
+	return NewFunction("filing", d, append([]Route{
 		{http.MethodPost, "/v1/agencies", SignedIn, h.file},
 		{http.MethodGet, "/v1/agencies", SignedIn, h.queue},
 		{http.MethodGet, "/v1/agencies/{uscc}", SignedIn, h.get},
@@ -24,7 +24,7 @@ func Filing(d Deps) *Function {
 		{http.MethodPost, "/v1/agencies/{uscc}/deregistration", SignedIn, h.deregister},
 		{http.MethodGet, "/v1/public/agencies", Public, h.register},
 		{http.MethodGet, "/v1/public/agencies/{uscc}", Public, h.publicAgency},
-	})
+	}, violationRoutes(d)...))
 }
 
 type filingHandlers struct{ svc *filing.Service }
