@@ -56,3 +56,6 @@ build-AnnualReportFunction:
 
 build-DeadlineJan31Function:
 	$(call lambda,deadline-jan31,$(ARTIFACTS_DIR))
+
+build-SubsidyClaimFunction:
+	$(call lambda,subsidy-claim,$(ARTIFACTS_DIR))

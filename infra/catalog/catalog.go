@@ -11,4 +11,5 @@ var HTTPFunctions = map[string]func(httpapi.Deps) *httpapi.Function{
 	"filing":         httpapi.Filing,
 	"deadline-jan31": httpapi.DeadlineJan31,
 	"annual-report":  httpapi.AnnualReport,
+	"subsidy-claim":  httpapi.SubsidyClaim,
 }

@@ -51,6 +51,7 @@ var scenarios = map[string][]step{
 		{"get-agency", 200},
 		{"list-submitted", 200},
 		{"review-accept", 200},
+		{"record-violation", 201},
 		{"public-register", 200},
 		{"public-agency", 200},
 		{"amend-agency", 200},
@@ -76,7 +77,15 @@ var scenarios = map[string][]step{
 		{"run-deadline", 200},   // a cron re-runs it by HTTP: nothing new
 		{"list-runs", 200},
 	},
+	// An integrator holding the eligibility:read scope asks about an entity no agency reported
+	// and the query names none: on a fresh table it is eligible for every family.
+	"subsidy-claim": {
+		{"eligibility-query", 200},
+	},
 }
+
+// readOnlyScenarios are the scenarios that write no record (queries only).
+var readOnlyScenarios = map[string]bool{"subsidy-claim": true}
 
 const artifactAudience = "ips-artifact-test"
 
@@ -377,10 +386,11 @@ func TestBootstrapsAnswerTheirEventsOnTheLambdaRuntimeAPI(t *testing.T) {
 			checkJSONLogs(t, fn.logs.Bytes())
 
 			// Naming the table is what makes a function use DynamoDB: the records are there,
-			// and no SQLite file appeared beside the bootstrap.
+			// and no SQLite file appeared beside the bootstrap. A function whose scenario only
+			// reads writes no record, so for it the missing SQLite file is the proof.
 			out, err := dynamo.New(local.Config(), table).Client().Scan(context.Background(),
 				&dynamodb.ScanInput{TableName: &table, Select: types.SelectCount})
-			if err != nil || out.Count == 0 {
+			if err != nil || (out.Count == 0 && !readOnlyScenarios[folder]) {
 				t.Errorf("the table holds %v items (%v); the function did not write to DynamoDB", out, err)
 			}
 			if _, err := os.Stat(filepath.Join(filepath.Dir(bootstrap), "data", sqlite.FileName)); err == nil {

@@ -475,8 +475,8 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 			asMap(tpl["Resources"])["GhostFunction"] = asMap(tpl["Resources"])["FilingFunction"]
 		}, "no functions/ghost/main.go"},
 		{"a folder without a function", func(tpl map[string]any, r *repo) {
-			r.folders = append(r.folders, "subsidy-claim")
-		}, "functions/subsidy-claim is not in template.yaml"},
+			r.folders = append(r.folders, "ghost-folder")
+		}, "functions/ghost-folder is not in template.yaml"},
 		{"a function without events", func(tpl map[string]any, r *repo) {
 			delete(r.events, "filing")
 		}, "no events/filing"},

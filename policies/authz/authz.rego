@@ -222,6 +222,64 @@ grants["report.review"] := {
 	"basis": rego.metadata.rule().custom.basis,
 }
 
+# METADATA
+# title: violation.record — record a violation of an agency
+# description: >-
+#   The city bureau the agency is filed with records violations, so only a city officer of the
+#   agency's division; the sanctions policy then decides what the violation calls for.
+# custom:
+#   basis: "seed 000 §二(二)1 and §二(二)5; DOMAIN.md §3; DOMAIN.md §7 (city officer: record violations)"
+grants["violation.record"] := {
+	"roles": {"city_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: sanction.read — see an agency's sanctions with their basis
+# description: >-
+#   The agency sees its own sanctions; city and provincial officers those of agencies in their
+#   division.
+# custom:
+#   basis: "seed 000 §二(二)1 and §二(二)5; DOMAIN.md §3; DOMAIN.md §7 (agency: see its own sanctions)"
+grants["sanction.read"] := {
+	"roles": {
+		"agency": "own",
+		"city_officer": "division",
+		"province_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: sanction.waive — waive a sanction with a reason
+# description: >-
+#   A city officer of the agency's division; the waiver is a new record, the sanction stays.
+# custom:
+#   basis: "seed 000 §二(二)5; DOMAIN.md §3; DOMAIN.md §7 (city officer: waive sanctions with a reason)"
+grants["sanction.waive"] := {
+	"roles": {"city_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: eligibility.read — may an entity receive subsidies in a year?
+# description: >-
+#   The entity itself (the handler sets the resource owner to the entity asked about), city and
+#   provincial officers for any entity (an entity has no division known to the platform), and
+#   integrators whose credential carries the scope named in the entry.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+grants["eligibility.read"] := {
+	"roles": {
+		"enterprise": "own",
+		"city_officer": "any",
+		"province_officer": "any",
+		"integrator": "credential",
+	},
+	"scope": "eligibility:read",
+	"basis": rego.metadata.rule().custom.basis,
+}
+
 # --- What a scope means -----------------------------------------------------------------------
 
 # METADATA
@@ -249,6 +307,28 @@ in_scope("division") if division_contains(principal_division, resource_division)
 # custom:
 #   basis: "DOMAIN.md §7"
 in_scope("any") := true
+
+# METADATA
+# title: Scope "credential"
+# description: >-
+#   The caller's credential carries the scope the action's entry names (an integrator's
+#   token); an entry naming no scope admits nobody this way.
+# custom:
+#   basis: "DOMAIN.md §7: integrators do what their credential's scopes allow"
+in_scope("credential") if grants[action].scope in principal_scopes
+
+# METADATA
+# title: Caller's credential scopes
+# description: The scopes of the caller's token; empty when missing, null or not a list.
+# scope: document
+# custom:
+#   basis: "API.md Conventions; DOMAIN.md §7"
+default principal_scopes := []
+
+principal_scopes := s if {
+	s := object.get(input, ["principal", "scopes"], [])
+	is_array(s)
+}
 
 # METADATA
 # title: Division containment
@@ -351,6 +431,11 @@ refusals contains reason(sprintf("role %s may not %s", [role, action])) if {
 refusals contains reason(sprintf("only the record's owner may %s", [action])) if {
 	grants[action].roles[role] == "own"
 	not in_scope("own")
+}
+
+refusals contains reason(sprintf("the credential lacks the scope %s", [grants[action].scope])) if {
+	grants[action].roles[role] == "credential"
+	not in_scope("credential")
 }
 
 refusals contains reason("the caller has no valid division") if {

@@ -137,6 +137,41 @@ report_cases := {
 	"report review: district reviewer": {"req": request(principal("district_reviewer", "rev-1", "320281"), "report.review", report_a), "allow": false},
 }
 
+# The sanctions of agency A; their division is the agency's (Jiangyin, 320281).
+sanctions_a := {"kind": "agency_sanctions", "owner": agency_a, "division": "320281"}
+
+sanction_cases := {
+	# violation.record: a city officer within the division; nobody else.
+	"violation record: city officer of the same county": {"req": request(city("320281"), "violation.record", sanctions_a), "allow": true},
+	"violation record: city officer of the prefecture": {"req": request(city("320200"), "violation.record", sanctions_a), "allow": true},
+	"violation record: city officer of another county": {"req": request(city("320211"), "violation.record", sanctions_a), "allow": false},
+	"violation record: province officer": {"req": request(province("320000"), "violation.record", sanctions_a), "allow": false},
+	"violation record: owner agency": {"req": request(owner_a, "violation.record", sanctions_a), "allow": false},
+	"violation record: enterprise": {"req": request(principal("enterprise", agency_a, ""), "violation.record", sanctions_a), "allow": false},
+	"violation record: anonymous": {"req": request(anonymous, "violation.record", sanctions_a), "allow": false},
+	# sanction.read: the owner; city and province officers within their division.
+	"sanction read: owner agency": {"req": request(owner_a, "sanction.read", sanctions_a), "allow": true},
+	"sanction read: another agency": {"req": request(other_agency, "sanction.read", sanctions_a), "allow": false},
+	"sanction read: city officer of the same county": {"req": request(city("320281"), "sanction.read", sanctions_a), "allow": true},
+	"sanction read: city officer of another county": {"req": request(city("320211"), "sanction.read", sanctions_a), "allow": false},
+	"sanction read: province officer of Jiangsu": {"req": request(province("320000"), "sanction.read", sanctions_a), "allow": true},
+	"sanction read: province officer of another province": {"req": request(province("310000"), "sanction.read", sanctions_a), "allow": false},
+	"sanction read: enterprise": {"req": request(principal("enterprise", agency_a, ""), "sanction.read", sanctions_a), "allow": false},
+	"sanction read: anonymous": {"req": request(anonymous, "sanction.read", sanctions_a), "allow": false},
+	# sanction.waive: a city officer within the division.
+	"sanction waive: city officer of the same county": {"req": request(city("320281"), "sanction.waive", sanctions_a), "allow": true},
+	"sanction waive: city officer of another county": {"req": request(city("320211"), "sanction.waive", sanctions_a), "allow": false},
+	"sanction waive: province officer": {"req": request(province("320000"), "sanction.waive", sanctions_a), "allow": false},
+	"sanction waive: owner agency": {"req": request(owner_a, "sanction.waive", sanctions_a), "allow": false},
+	"sanction waive: anonymous": {"req": request(anonymous, "sanction.waive", sanctions_a), "allow": false},
+}
+
+test_sanction_decision[name] if {
+	some name, tc in sanction_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
 test_report_decision[name] if {
 	some name, tc in report_cases
 	d := authz.decision with input as tc.req
@@ -312,7 +347,7 @@ test_every_granted_role_is_known if {
 test_every_granted_scope_is_defined if {
 	every _, grant in authz.grants {
 		every _, scope in grant.roles {
-			scope in {"own", "division", "any"}
+			scope in {"own", "division", "any", "credential"}
 		}
 	}
 }
@@ -323,6 +358,8 @@ test_the_filing_actions_are_granted if {
 		"filing.review", "filing.deregister", "filing.list",
 		"deadline.run", "deadline.list",
 		"report.submit", "report.read", "report.review",
+		"violation.record", "sanction.read", "sanction.waive",
+		"eligibility.read",
 	}
 }
 
@@ -331,4 +368,42 @@ test_integrators_get_nothing_yet if {
 		d := authz.decision with input as request(principal("integrator", "int-1", "320000"), action, filing_a)
 		d.allow == false
 	}
+}
+
+# --- eligibility.read: the entity, officers, and integrators holding the scope -----------------
+
+entity_x := "91320281MA2EEEEE0E"
+
+eligibility_of_x := {"kind": "eligibility", "owner": entity_x}
+
+integrator(scopes) := {"role": "integrator", "subject": "patent-subsidy-system", "division": "", "scopes": scopes}
+
+eligibility_cases := {
+	"eligibility: the entity itself": {"req": request(principal("enterprise", entity_x, ""), "eligibility.read", eligibility_of_x), "allow": true},
+	"eligibility: another enterprise": {"req": request(principal("enterprise", agency_b, ""), "eligibility.read", eligibility_of_x), "allow": false},
+	"eligibility: city officer": {"req": request(city("320281"), "eligibility.read", eligibility_of_x), "allow": true},
+	"eligibility: province officer": {"req": request(province("320000"), "eligibility.read", eligibility_of_x), "allow": true},
+	"eligibility: integrator with the scope": {"req": request(integrator(["credit:read", "eligibility:read"]), "eligibility.read", eligibility_of_x), "allow": true},
+	"eligibility: integrator with other scopes": {"req": request(integrator(["credit:read"]), "eligibility.read", eligibility_of_x), "allow": false},
+	"eligibility: integrator without scopes": {"req": request(integrator(null), "eligibility.read", eligibility_of_x), "allow": false},
+	"eligibility: integrator with a malformed scope claim": {"req": request(integrator("eligibility:read"), "eligibility.read", eligibility_of_x), "allow": false},
+	"eligibility: agency": {"req": request(owner_a, "eligibility.read", eligibility_of_x), "allow": false},
+	"eligibility: prefecture officer": {"req": request(principal("prefecture_officer", "pre-1", "320200"), "eligibility.read", eligibility_of_x), "allow": false},
+	"eligibility: anonymous": {"req": request(anonymous, "eligibility.read", eligibility_of_x), "allow": false},
+}
+
+test_eligibility_decision[name] if {
+	some name, tc in eligibility_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
+test_reason_integrator_without_the_scope if {
+	d := authz.decision with input as request(integrator(["credit:read"]), "eligibility.read", eligibility_of_x)
+	d.reasons == ["the credential lacks the scope eligibility:read (seed 000 §二(二)1; DOMAIN.md §7)"]
+}
+
+test_a_scope_grants_only_the_action_that_names_it if {
+	d := authz.decision with input as request(integrator(["eligibility:read"]), "filing.read", filing_a)
+	d.allow == false
 }

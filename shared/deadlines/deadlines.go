@@ -21,9 +21,6 @@ import (
 	"github.com/jsipa/ips/shared/policy"
 )
 
-// sanctionCollection holds the sanctions (domain.Sanction).
-const sanctionCollection = "sanctions"
-
 // Scheduler is who a scheduled run acts as.
 var Scheduler = domain.Actor{Role: domain.RoleScheduler, Subject: "deadline-jan31"}
 
@@ -45,7 +42,7 @@ func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clo
 		runs:      domain.Repo[domain.DeadlineRun, *domain.DeadlineRun]{Store: store, Collection: domain.DeadlineRunCollection},
 		agencies:  domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: "agencies"},
 		reports:   domain.Repo[domain.AnnualReport, *domain.AnnualReport]{Store: store, Collection: domain.ReportCollection},
-		sanctions: domain.Repo[domain.Sanction, *domain.Sanction]{Store: store, Collection: sanctionCollection},
+		sanctions: domain.Repo[domain.Sanction, *domain.Sanction]{Store: store, Collection: domain.SanctionCollection},
 		authz:     authz,
 		policy:    policy,
 		clock:     clock,

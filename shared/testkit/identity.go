@@ -78,7 +78,7 @@ var placeholderPattern = regexp.MustCompile(`^Bearer \{\{token( [a-z]+=[^\s{}=]+
 // post, as the local runner's dev tokens know them.
 func PrincipalOf(authorization string) (domain.Principal, error) {
 	if !placeholderPattern.MatchString(authorization) {
-		return domain.Principal{}, fmt.Errorf("authorization %q is not of the form `Bearer {{token role=... subject=... division=...}}`", authorization)
+		return domain.Principal{}, fmt.Errorf("authorization %q is not of the form `Bearer {{token role=... subject=... division=... scopes=a,b}}`", authorization)
 	}
 	inner := strings.TrimSuffix(strings.TrimPrefix(authorization, "Bearer {{token "), "}}")
 	var p domain.Principal
@@ -96,8 +96,16 @@ func PrincipalOf(authorization string) (domain.Principal, error) {
 			p.Subject = v
 		case "division":
 			p.Division = v
+		case "scopes":
+			// scopes=a,b: the credential's scopes, as an integrator's token carries them.
+			for sc := range strings.SplitSeq(v, ",") {
+				if sc == "" {
+					return domain.Principal{}, fmt.Errorf("%q has an empty scope", authorization)
+				}
+				p.Scopes = append(p.Scopes, sc)
+			}
 		default:
-			return domain.Principal{}, fmt.Errorf("%q has unknown key %q (role, subject, division)", authorization, k)
+			return domain.Principal{}, fmt.Errorf("%q has unknown key %q (role, subject, division, scopes)", authorization, k)
 		}
 	}
 	if !slices.Contains(domain.Roles, p.Role) {
