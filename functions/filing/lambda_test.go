@@ -317,6 +317,15 @@ func lifecycle() []lifecycleStep {
 				t.Errorf("sanctions %+v, want the one the policy decides for 2025", v.Sanctions)
 			}
 		}},
+		// An enterprise rates the agency, but no annual report of the agency lists it as a
+		// client (none exists yet): for it the relation does not exist, so 404, as for a missing
+		// agency. A client's rating is in shared/httpapi/ratings_test.go.
+		{"rate-agency", func(t *testing.T, r lambdaResponse) {
+			if r.Status != http.StatusNotFound || r.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("a rating by an entity the agency did not report: %d %s %s, want a 404 problem",
+					r.Status, r.Header.Get("Content-Type"), r.Body)
+			}
+		}},
 		{"public-register", func(t *testing.T, r lambdaResponse) {
 			checkJSON(t, r, http.StatusOK)
 			if cc := r.Header.Get("Cache-Control"); cc != "public, max-age=60" {
@@ -332,10 +341,15 @@ func lifecycle() []lifecycleStep {
 		}},
 		{"public-agency", func(t *testing.T, r lambdaResponse) {
 			checkJSON(t, r, http.StatusOK)
-			var p domain.PublicAgency
+			var p domain.PublicAgencyDetail
 			r.decode(t, &p)
 			if p.USCC != agencyUSCC || p.Status != domain.AgencyAccepted || p.Address != filedAddress || len(p.Practitioners) != 2 {
 				t.Errorf("register entry %+v", p)
+			}
+			// Accepted in 2027, so no year's report is owed yet; the sci-tech sanction is not a
+			// public one; the one rating was refused.
+			if p.Reports == nil || len(p.Reports) != 0 || p.PublicSanctions == nil || len(p.PublicSanctions) != 0 || p.Rating.Count != 0 {
+				t.Errorf("reports %v, public sanctions %v, rating %+v; want none of each", p.Reports, p.PublicSanctions, p.Rating)
 			}
 			checkNoPersonalData(t, r.Body)
 		}},
@@ -359,7 +373,7 @@ func lifecycle() []lifecycleStep {
 		// While the amendment awaits review the agency stays on the register as accepted.
 		{"public-agency", func(t *testing.T, r lambdaResponse) {
 			checkJSON(t, r, http.StatusOK)
-			var p domain.PublicAgency
+			var p domain.PublicAgencyDetail
 			r.decode(t, &p)
 			if p.Status != domain.AgencyAccepted || p.Address != filedAddress {
 				t.Errorf("during the amendment the register shows %s at %q", p.Status, p.Address)
@@ -379,7 +393,7 @@ func lifecycle() []lifecycleStep {
 		// A deregistered agency stays on the register so the public can see the filing ended.
 		{"public-agency", func(t *testing.T, r lambdaResponse) {
 			checkJSON(t, r, http.StatusOK)
-			var p domain.PublicAgency
+			var p domain.PublicAgencyDetail
 			r.decode(t, &p)
 			if p.Status != domain.AgencyDeregistered || p.FilingNo != "320281-2027-00001" {
 				t.Errorf("after deregistration the register shows %s, %q", p.Status, p.FilingNo)

@@ -23,14 +23,25 @@ type Service struct {
 	counters *domain.Counters
 	authz    domain.Authorizer
 	clock    domain.Clock
+	// What the register reads besides filings, and the ratings (ratings.go, register.go).
+	reports   domain.Repo[domain.AnnualReport, *domain.AnnualReport]
+	links     domain.Repo[domain.ClientLink, *domain.ClientLink]
+	sanctions domain.Repo[domain.Sanction, *domain.Sanction]
+	waivers   domain.Repo[domain.SanctionWaiver, *domain.SanctionWaiver]
+	ratings   domain.Repo[domain.Rating, *domain.Rating]
 }
 
 func New(store domain.Store, authz domain.Authorizer, clock domain.Clock) *Service {
 	return &Service{
-		agencies: domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: collection},
-		counters: domain.NewCounters(store),
-		authz:    authz,
-		clock:    clock,
+		agencies:  domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: collection},
+		counters:  domain.NewCounters(store),
+		authz:     authz,
+		clock:     clock,
+		reports:   domain.Repo[domain.AnnualReport, *domain.AnnualReport]{Store: store, Collection: domain.ReportCollection},
+		links:     domain.Repo[domain.ClientLink, *domain.ClientLink]{Store: store, Collection: domain.ClientLinkCollection},
+		sanctions: domain.Repo[domain.Sanction, *domain.Sanction]{Store: store, Collection: domain.SanctionCollection},
+		waivers:   domain.Repo[domain.SanctionWaiver, *domain.SanctionWaiver]{Store: store, Collection: domain.SanctionWaiverCollection},
+		ratings:   domain.Repo[domain.Rating, *domain.Rating]{Store: store, Collection: domain.RatingCollection},
 	}
 }
 
@@ -279,17 +290,18 @@ func (s *Service) Register(ctx context.Context, q RegisterQuery) ([]domain.Publi
 	return out, next, err
 }
 
-// PublicAgency is one register entry; an agency never accepted is not on it.
-func (s *Service) PublicAgency(ctx context.Context, uscc string) (domain.PublicAgency, error) {
+// PublicAgency is one register entry with its compliance record, public sanctions and ratings
+// (register.go); an agency never accepted is not on it.
+func (s *Service) PublicAgency(ctx context.Context, uscc string) (domain.PublicAgencyDetail, error) {
 	a, err := s.agencies.Get(ctx, uscc)
 	if err != nil {
-		return domain.PublicAgency{}, err
+		return domain.PublicAgencyDetail{}, err
 	}
 	pub, ok := a.Public()
 	if !ok {
-		return domain.PublicAgency{}, domain.ErrNotFound
+		return domain.PublicAgencyDetail{}, domain.ErrNotFound
 	}
-	return pub, nil
+	return s.detail(ctx, a, pub)
 }
 
 // scanCursor is where a filtered listing stopped: the store page it was reading and how many

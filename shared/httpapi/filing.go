@@ -22,6 +22,7 @@ func Filing(d Deps) *Function {
 		{http.MethodPut, "/v1/agencies/{uscc}", SignedIn, h.amend},
 		{http.MethodPost, "/v1/agencies/{uscc}/review", SignedIn, h.review},
 		{http.MethodPost, "/v1/agencies/{uscc}/deregistration", SignedIn, h.deregister},
+		{http.MethodPost, "/v1/agencies/{uscc}/ratings", SignedIn, h.rate},
 		{http.MethodGet, "/v1/public/agencies", Public, h.register},
 		{http.MethodGet, "/v1/public/agencies/{uscc}", Public, h.publicAgency},
 	}, violationRoutes(d)...))
@@ -162,4 +163,22 @@ func (h filingHandlers) publicAgency(ctx context.Context, r *Request) (Response,
 		return Response{}, err
 	}
 	return Response{Body: a}, nil
+}
+
+// rate records an entity's rating of an agency that served it: 201 for the first rating of the
+// year, 200 when it replaces that year's rating (README "Extensions to API.md").
+func (h filingHandlers) rate(ctx context.Context, r *Request) (Response, error) {
+	var in domain.RatingInput
+	if err := r.Decode(&in); err != nil {
+		return Response{}, err
+	}
+	rating, created, err := h.svc.Rate(ctx, r.Principal, r.PathValue("uscc"), in)
+	if err != nil {
+		return Response{}, err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return Response{Status: status, Body: rating}, nil
 }
