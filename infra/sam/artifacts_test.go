@@ -52,6 +52,7 @@ var scenarios = map[string][]step{
 		{"list-submitted", 200},
 		{"review-accept", 200},
 		{"record-violation", 201},
+		{"rate-agency", 404}, // the entity is no client in any annual report (none exists here)
 		{"public-register", 200},
 		{"public-agency", 200},
 		{"amend-agency", 200},
@@ -76,6 +77,8 @@ var scenarios = map[string][]step{
 		{"scheduled-cutoff", 0}, // EventBridge Scheduler at 1 February 2026 00:00 Beijing time
 		{"run-deadline", 200},   // a cron re-runs it by HTTP: nothing new
 		{"list-runs", 200},
+		{"scheduled-reminders", 0}, // 16 January 2026 09:00 Beijing: 15 days before; nobody owes on a fresh table
+		{"list-notices", 200},      // an agency lists its own notices
 	},
 	// An integrator holding the eligibility:read scope asks about an entity no agency reported
 	// and the query names none: on a fresh table it is eligible for every family.

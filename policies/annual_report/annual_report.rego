@@ -17,11 +17,13 @@ package annual_report
 # description: >-
 #   The set in force on input.on: of the sets whose period contains the date, the one that
 #   took effect last. Its correction_period_days is how long a returned report may be corrected
-#   while keeping the on-time stamp of its first submission.
+#   while keeping the on-time stamp of its first submission; its reminder_days_before lists how
+#   many days before 31 January the agencies still owing the report are reminded (DOMAIN.md §6).
 # custom:
-#   basis: "DOMAIN.md §2 (decision)"
+#   basis: "DOMAIN.md §2 (decision); DOMAIN.md §6 reminders (decision)"
 parameters := {
 	"correction_period_days": s.correction_period_days,
+	"reminder_days_before": s.reminder_days_before,
 	"effective_from": s.effective_from,
 	"basis": s.basis,
 } if {

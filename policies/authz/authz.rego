@@ -262,6 +262,19 @@ grants["sanction.waive"] := {
 }
 
 # METADATA
+# title: notice.read — read one's own notices
+# description: >-
+#   The notices the platform sends (the reminders before the 31 January cutoff) go to agencies;
+#   an agency lists only its own (the handler sets the resource owner to the caller). Officers
+#   and everyone else have no notices here and are refused.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §6 (reminders); DOMAIN.md §7 (nobody reads another party's records)"
+grants["notice.read"] := {
+	"roles": {"agency": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
 # title: eligibility.read — may an entity receive subsidies in a year?
 # description: >-
 #   The entity itself (the handler sets the resource owner to the entity asked about), city and
@@ -277,6 +290,20 @@ grants["eligibility.read"] := {
 		"integrator": "credential",
 	},
 	"scope": "eligibility:read",
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: rating.create — rate an agency's service quality
+# description: >-
+#   An enterprise rates as itself: the handler sets the resource owner to the rating entity,
+#   which must be the caller's subject. Every other role is refused here; whether the agency
+#   served the entity (its annual reports list it) is checked against the records, and a
+#   refusal of either kind is answered as if the agency did not exist.
+# custom:
+#   basis: "seed 000 §二(二)2 (邀请服务对象对知识产权服务机构的服务质量进行评价); DOMAIN.md §1; DOMAIN.md §7 (enterprise: rate agencies that served it)"
+grants["rating.create"] := {
+	"roles": {"enterprise": "own"},
 	"basis": rego.metadata.rule().custom.basis,
 }
 

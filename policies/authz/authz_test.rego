@@ -102,6 +102,12 @@ cases := {
 	"list runs: city officer": {"req": request(city("320281"), "deadline.list", runs), "allow": true},
 	"list runs: agency": {"req": request(owner_a, "deadline.list", runs), "allow": false},
 	"list runs: enterprise": {"req": request(principal("enterprise", agency_a, ""), "deadline.list", runs), "allow": false},
+	# notice.read: an agency its own notices; nobody else.
+	"notices: owner agency": {"req": request(owner_a, "notice.read", {"kind": "notices", "owner": agency_a}), "allow": true},
+	"notices: another agency": {"req": request(other_agency, "notice.read", {"kind": "notices", "owner": agency_a}), "allow": false},
+	"notices: city officer": {"req": request(city("320281"), "notice.read", {"kind": "notices", "owner": "officer-c"}), "allow": false},
+	"notices: scheduler": {"req": request(principal("scheduler", "cron", ""), "notice.read", {"kind": "notices", "owner": "cron"}), "allow": false},
+	"notices: anonymous": {"req": request(anonymous, "notice.read", {"kind": "notices"}), "allow": false},
 	"role names are case-sensitive": {"req": request(principal("Agency", agency_a, ""), "filing.read", filing_a), "allow": false},
 }
 
@@ -356,10 +362,11 @@ test_the_filing_actions_are_granted if {
 	object.keys(authz.grants) == {
 		"filing.create", "filing.read", "filing.amend",
 		"filing.review", "filing.deregister", "filing.list",
-		"deadline.run", "deadline.list",
+		"deadline.run", "deadline.list", "notice.read",
 		"report.submit", "report.read", "report.review",
 		"violation.record", "sanction.read", "sanction.waive",
 		"eligibility.read",
+		"rating.create",
 	}
 }
 
@@ -406,4 +413,31 @@ test_reason_integrator_without_the_scope if {
 test_a_scope_grants_only_the_action_that_names_it if {
 	d := authz.decision with input as request(integrator(["eligibility:read"]), "filing.read", filing_a)
 	d.allow == false
+}
+
+# --- rating.create: an enterprise rating as itself ----------------------------------------------
+
+# The handler sets the owner to the rating entity; whether the agency served it is checked
+# against the annual reports, not here.
+rating_by_x := {"kind": "agency_rating", "owner": entity_x, "division": "320281"}
+
+rating_cases := {
+	"rating: the enterprise as itself": {"req": request(principal("enterprise", entity_x, ""), "rating.create", rating_by_x), "allow": true},
+	"rating: an enterprise for another": {"req": request(principal("enterprise", agency_b, ""), "rating.create", rating_by_x), "allow": false},
+	"rating: an enterprise without subject": {"req": request(principal("enterprise", "", ""), "rating.create", {"kind": "agency_rating", "owner": "", "division": "320281"}), "allow": false},
+	"rating: the agency itself": {"req": request(owner_a, "rating.create", {"kind": "agency_rating", "owner": agency_a, "division": "320281"}), "allow": false},
+	"rating: city officer": {"req": request(city("320281"), "rating.create", {"kind": "agency_rating", "owner": "officer-c", "division": "320281"}), "allow": false},
+	"rating: integrator with scopes": {"req": request(integrator(["eligibility:read"]), "rating.create", rating_by_x), "allow": false},
+	"rating: anonymous": {"req": request(anonymous, "rating.create", rating_by_x), "allow": false},
+}
+
+test_rating_decision[name] if {
+	some name, tc in rating_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
+test_reason_agency_rating if {
+	d := authz.decision with input as request(owner_a, "rating.create", rating_by_x)
+	d.reasons == ["role agency may not rating.create (seed 000 §二(二)2 (邀请服务对象对知识产权服务机构的服务质量进行评价); DOMAIN.md §1; DOMAIN.md §7 (enterprise: rate agencies that served it))"]
 }

@@ -47,6 +47,8 @@ type Deps struct {
 	Auth   Authenticator
 	Clock  domain.Clock
 	Log    *slog.Logger
+	// Notifier delivers notices outside the platform; nil means notify.Log, a JSON log line.
+	Notifier domain.Notifier
 }
 
 // Access says whether a route needs a credential.

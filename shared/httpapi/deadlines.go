@@ -8,20 +8,37 @@ import (
 
 	"github.com/jsipa/ips/shared/deadlines"
 	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/notify"
 )
 
 // JobJan31 is the scheduled job of the deadline-jan31 function, as template.yaml's schedule
 // and the local runner's scheduler name it.
 const JobJan31 = "jan31"
 
+// JobJan31Reminders is the daily job sending the reminders before the 31 January cutoff.
+const JobJan31Reminders = "jan31-reminders"
+
 // DeadlineJan31 is the function enforcing the 31 January annual-report deadline (API.md
 // "Deadlines"): through its HTTP API for officers and any cron, and as a scheduled job.
 func DeadlineJan31(d Deps) *Function {
-	h := deadlineHandlers{svc: deadlines.New(d.Store, d.Authz, d.Policy, d.Clock)}
+	notifier := d.Notifier
+	if notifier == nil {
+		notifier = notify.Log{Log: d.Log}
+	}
+	h := deadlineHandlers{svc: deadlines.New(d.Store, d.Authz, d.Policy, d.Clock),
+		reminders: deadlines.NewReminders(d.Store, d.Authz, d.Policy, notifier, d.Clock)}
 	return NewFunction("deadline-jan31", d, []Route{
 		{http.MethodPost, "/v1/deadline-runs", SignedIn, h.run},
 		{http.MethodGet, "/v1/deadline-runs", SignedIn, h.list},
+		{http.MethodGet, "/v1/notices", SignedIn, h.notices},
 	}).WithJobs(map[string]Job{
+		JobJan31Reminders: {
+			Run: func(ctx context.Context, scheduledFor time.Time) (any, error) {
+				return h.reminders.Run(ctx, JobJan31Reminders, scheduledFor)
+			},
+			// cron(0 9 * * ? *) in Asia/Shanghai: every day at 09:00.
+			LatestDue: latestNineOClock,
+		},
 		JobJan31: {
 			Run: func(ctx context.Context, scheduledFor time.Time) (any, error) {
 				return h.svc.RunScheduled(ctx, scheduledFor, "schedule")
@@ -32,7 +49,35 @@ func DeadlineJan31(d Deps) *Function {
 	})
 }
 
-type deadlineHandlers struct{ svc *deadlines.Service }
+// latestNineOClock is the latest 09:00 Beijing time at or before now.
+func latestNineOClock(now time.Time) time.Time {
+	t := domain.DateOf(now).Start().Add(9 * time.Hour)
+	if t.After(now) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t
+}
+
+type deadlineHandlers struct {
+	svc       *deadlines.Service
+	reminders *deadlines.Reminders
+}
+
+// notices lists the caller's own notices, newest first (GET /v1/notices).
+func (h deadlineHandlers) notices(ctx context.Context, r *Request) (Response, error) {
+	limit, cursor, err := r.Page()
+	if err != nil {
+		return Response{}, err
+	}
+	items, next, err := h.reminders.Notices(ctx, r.Principal, deadlines.NoticesInput{Limit: limit, Cursor: cursor})
+	if err != nil {
+		return Response{}, err
+	}
+	if items == nil {
+		items = []*domain.Notice{}
+	}
+	return Response{Body: List[*domain.Notice]{Items: items, NextCursor: next}}, nil
+}
 
 func (h deadlineHandlers) run(ctx context.Context, r *Request) (Response, error) {
 	var in deadlines.RunInput
