@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jsipa/ips/shared/domain"
@@ -40,26 +39,13 @@ func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clo
 	return &Service{
 		store:     store,
 		runs:      domain.Repo[domain.DeadlineRun, *domain.DeadlineRun]{Store: store, Collection: domain.DeadlineRunCollection},
-		agencies:  domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: "agencies"},
+		agencies:  domain.Agencies(store),
 		reports:   domain.Repo[domain.AnnualReport, *domain.AnnualReport]{Store: store, Collection: domain.ReportCollection},
 		sanctions: domain.Repo[domain.Sanction, *domain.Sanction]{Store: store, Collection: domain.SanctionCollection},
 		authz:     authz,
 		policy:    policy,
 		clock:     clock,
 	}
-}
-
-func (s *Service) authorize(ctx context.Context, p domain.Principal, action string) error {
-	d, err := s.authz.Authorize(ctx, domain.AuthzRequest{Principal: p, Action: action, Resource: domain.Resource{Kind: "deadline_run"}})
-	if err != nil {
-		return domain.Internal(fmt.Errorf("authorize %s: %w", action, err))
-	}
-	if !d.Allow {
-		return &domain.Error{Code: domain.CodeForbidden, Message: domain.Text{
-			ZH: "您的身份无权进行此操作", EN: "Your role may not do this."},
-			Err: fmt.Errorf("denied %s: %s", action, strings.Join(d.Reasons, "; "))}
-	}
-	return nil
 }
 
 // RunInput names the deadline and the year whose deadline it is: {"deadline": "jan31",
@@ -72,7 +58,7 @@ type RunInput struct {
 // Run enforces a deadline for a caller of the HTTP API (a scheduler's or an officer's
 // credential).
 func (s *Service) Run(ctx context.Context, p domain.Principal, in RunInput) (*domain.DeadlineRun, error) {
-	if err := s.authorize(ctx, p, "deadline.run"); err != nil {
+	if err := domain.Authorize(ctx, s.authz, p, "deadline.run", domain.Resource{Kind: "deadline_run"}); err != nil {
 		return nil, err
 	}
 	return s.run(ctx, in.Year, domain.RunTrigger{At: s.clock.Now(), By: domain.ActorOf(p), Via: "http"})
@@ -129,42 +115,33 @@ func (s *Service) begin(ctx context.Context, year int, cutoff time.Time, trigger
 func (s *Service) enforceJan31(ctx context.Context, reportYear int, trigger domain.RunTrigger) (map[string]int, []string, error) {
 	counts := map[string]int{"agencies": 0, "owing": 0, "on_time": 0, "late": 0, "missing": 0, "sanctions": 0}
 	var created []string
-	q := domain.Query{Collection: "agencies", Limit: domain.MaxPageSize}
-	for {
-		agencies, next, err := s.agencies.Query(ctx, q)
-		if err != nil {
-			return nil, nil, err
+	err := s.agencies.Each(ctx, domain.Query{}, func(a *domain.Agency) error {
+		counts["agencies"]++
+		if !a.OwesAnnualReport(reportYear) {
+			return nil
 		}
-		for _, a := range agencies {
-			counts["agencies"]++
-			if !a.OwesAnnualReport(reportYear) {
-				continue
-			}
-			counts["owing"]++
-			report, err := s.reports.Get(ctx, domain.ReportKey(a.USCC, reportYear))
-			switch {
-			case err == nil && report.OnTime:
-				counts["on_time"]++
-				continue
-			case err == nil:
-				counts["late"]++
-			case errors.Is(err, domain.ErrNotFound):
-				counts["missing"]++
-			default:
-				return nil, nil, err
-			}
-			ids, err := s.sanction(ctx, domain.SanctionFacts{Agency: a.USCC, Trigger: domain.TriggerReportNotOnTime, Year: reportYear}, trigger.At)
-			if err != nil {
-				return nil, nil, err
-			}
-			counts["sanctions"] += len(ids)
-			created = append(created, ids...)
+		counts["owing"]++
+		report, err := s.reports.Get(ctx, domain.ReportKey(a.USCC, reportYear))
+		switch {
+		case err == nil && report.OnTime:
+			counts["on_time"]++
+			return nil
+		case err == nil:
+			counts["late"]++
+		case errors.Is(err, domain.ErrNotFound):
+			counts["missing"]++
+		default:
+			return err
 		}
-		if next == "" {
-			return counts, created, nil
-		}
-		q.Cursor = next
+		ids, err := s.sanction(ctx, domain.SanctionFacts{Agency: a.USCC, Trigger: domain.TriggerReportNotOnTime, Year: reportYear}, trigger.At)
+		counts["sanctions"] += len(ids)
+		created = append(created, ids...)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
+	return counts, created, nil
 }
 
 // sanction asks the policy what the facts call for and stores each sanction once; it returns
@@ -198,7 +175,7 @@ type ListInput struct {
 
 // List returns past runs to officers and schedulers.
 func (s *Service) List(ctx context.Context, p domain.Principal, in ListInput) ([]*domain.DeadlineRun, string, error) {
-	if err := s.authorize(ctx, p, "deadline.list"); err != nil {
+	if err := domain.Authorize(ctx, s.authz, p, "deadline.list", domain.Resource{Kind: "deadline_run"}); err != nil {
 		return nil, "", err
 	}
 	deadline := in.Deadline

@@ -45,7 +45,7 @@ type Reminders struct {
 
 func NewReminders(store domain.Store, authz domain.Authorizer, policy domain.Decider, notifier domain.Notifier, clock domain.Clock) *Reminders {
 	return &Reminders{
-		agencies: domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: "agencies"},
+		agencies: domain.Agencies(store),
 		reports:  domain.Repo[domain.AnnualReport, *domain.AnnualReport]{Store: store, Collection: domain.ReportCollection},
 		notices:  domain.Repo[domain.Notice, *domain.Notice]{Store: store, Collection: domain.NoticeCollection},
 		authz:    authz, policy: policy, notifier: notifier, clock: clock,
@@ -95,42 +95,35 @@ func (s *Reminders) Run(ctx context.Context, job string, scheduledFor time.Time)
 	}
 	run.Milestone = domain.ReminderMilestone(due)
 	var failed []string
-	q := domain.Query{Collection: "agencies", Limit: domain.MaxPageSize}
-	for {
-		agencies, next, err := s.agencies.Query(ctx, q)
+	err = s.agencies.Each(ctx, domain.Query{}, func(a *domain.Agency) error {
+		run.Counts["agencies"]++
+		if !a.OwesAnnualReport(reportYear) {
+			return nil
+		}
+		run.Counts["owing"]++
+		_, err := s.reports.Get(ctx, domain.ReportKey(a.USCC, reportYear))
+		switch {
+		case err == nil:
+			run.Counts["reported"]++
+			return nil
+		case !errors.Is(err, domain.ErrNotFound):
+			return err
+		}
+		run.Counts["reminded"]++
+		created, notified, err := s.remind(ctx, domain.NewAnnualReportReminder(a.USCC, reportYear, due, s.clock.Now()))
+		if created {
+			run.Counts["created"]++
+		}
+		if notified {
+			run.Counts["notified"]++
+		}
 		if err != nil {
-			return nil, err
+			failed = append(failed, err.Error())
 		}
-		for _, a := range agencies {
-			run.Counts["agencies"]++
-			if !a.OwesAnnualReport(reportYear) {
-				continue
-			}
-			run.Counts["owing"]++
-			_, err := s.reports.Get(ctx, domain.ReportKey(a.USCC, reportYear))
-			switch {
-			case err == nil:
-				run.Counts["reported"]++
-				continue
-			case !errors.Is(err, domain.ErrNotFound):
-				return nil, err
-			}
-			run.Counts["reminded"]++
-			created, notified, err := s.remind(ctx, domain.NewAnnualReportReminder(a.USCC, reportYear, due, s.clock.Now()))
-			if created {
-				run.Counts["created"]++
-			}
-			if notified {
-				run.Counts["notified"]++
-			}
-			if err != nil {
-				failed = append(failed, err.Error())
-			}
-		}
-		if next == "" {
-			break
-		}
-		q.Cursor = next
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(failed) > 0 {
 		return nil, fmt.Errorf("%d reminders not delivered: %s", len(failed), strings.Join(failed, "; "))

@@ -101,6 +101,14 @@ type Actor struct {
 
 func ActorOf(p Principal) Actor { return Actor{Role: p.Role, Subject: p.Subject, Division: p.Division} }
 
+// AgencyCollection holds one Agency per USCC.
+const AgencyCollection = "agencies"
+
+// Agencies is the typed store of filings.
+func Agencies(s Store) Repo[Agency, *Agency] {
+	return Repo[Agency, *Agency]{Store: s, Collection: AgencyCollection}
+}
+
 // Agency is an agency's filing record: the latest submission, what the register shows, and
 // the history of both.
 type Agency struct {

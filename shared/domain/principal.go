@@ -1,6 +1,10 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+)
 
 // Role is who a credential speaks for (DOMAIN.md §7, API.md Conventions).
 type Role string
@@ -68,4 +72,28 @@ type Authorizer interface {
 type Decider interface {
 	Decide(ctx context.Context, query string, input, out any) error
 	Version() string
+}
+
+// Authorize asks authz whether p may take action on res. A refusal is a forbidden error whose
+// internal detail carries the policy's reasons for the log; an evaluation failure is internal,
+// never a refusal or a permission.
+func Authorize(ctx context.Context, authz Authorizer, p Principal, action string, res Resource) error {
+	d, err := authz.Authorize(ctx, AuthzRequest{Principal: p, Action: action, Resource: res})
+	if err != nil {
+		return Internal(fmt.Errorf("authorize %s: %w", action, err))
+	}
+	if d.Allow {
+		return nil
+	}
+	return &Error{Code: CodeForbidden, Message: Text{ZH: "您的身份无权进行此操作", EN: "Your role may not do this."},
+		Err: fmt.Errorf("denied %s: %s", action, strings.Join(d.Reasons, "; "))}
+}
+
+// Hidden turns a refusal on an existing record into the answer for a missing one: for anyone
+// but its parties and the officers over it, a record does not exist (DOMAIN.md §7).
+func Hidden(err error) error {
+	if CodeOf(err) == CodeForbidden {
+		return &Error{Code: CodeNotFound, Message: ErrNotFound.Message, Err: err}
+	}
+	return err
 }

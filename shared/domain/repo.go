@@ -122,3 +122,23 @@ func (r Repo[T, P]) Query(ctx context.Context, q Query) ([]P, string, error) {
 	}
 	return out, page.NextCursor, nil
 }
+
+// Each calls fn with every record q lists, a page at a time, stopping at fn's first error.
+func (r Repo[T, P]) Each(ctx context.Context, q Query, fn func(P) error) error {
+	q.Limit = MaxPageSize
+	for {
+		recs, next, err := r.Query(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		q.Cursor = next
+	}
+}

@@ -29,9 +29,6 @@ import (
 	"github.com/jsipa/ips/shared/policy"
 )
 
-// agencyCollection holds the filings (shared/filing).
-const agencyCollection = "agencies"
-
 // MaxAgencies is how many agencies one query may name.
 const MaxAgencies = 50
 
@@ -68,7 +65,7 @@ type Service struct {
 func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clock domain.Clock) *Service {
 	return &Service{
 		store:     store,
-		agencies:  domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: agencyCollection},
+		agencies:  domain.Agencies(store),
 		reports:   domain.Repo[domain.AnnualReport, *domain.AnnualReport]{Store: store, Collection: domain.ReportCollection},
 		links:     domain.Repo[domain.ClientLink, *domain.ClientLink]{Store: store, Collection: domain.ClientLinkCollection},
 		sanctions: domain.Repo[domain.Sanction, *domain.Sanction]{Store: store, Collection: domain.SanctionCollection},

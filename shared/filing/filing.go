@@ -15,8 +15,6 @@ import (
 	"github.com/jsipa/ips/shared/domain"
 )
 
-const collection = "agencies"
-
 // Service runs the filing use cases; every method checks the authorisation policy first.
 type Service struct {
 	agencies domain.Repo[domain.Agency, *domain.Agency]
@@ -33,7 +31,7 @@ type Service struct {
 
 func New(store domain.Store, authz domain.Authorizer, clock domain.Clock) *Service {
 	return &Service{
-		agencies:  domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: collection},
+		agencies:  domain.Agencies(store),
 		counters:  domain.NewCounters(store),
 		authz:     authz,
 		clock:     clock,
@@ -45,31 +43,8 @@ func New(store domain.Store, authz domain.Authorizer, clock domain.Clock) *Servi
 	}
 }
 
-// authorize asks the policy; a refusal is 403. Callers acting on an existing record turn it
-// into 404 (load), because another party's record must look as if it did not exist.
-func (s *Service) authorize(ctx context.Context, p domain.Principal, action string, res domain.Resource) error {
-	d, err := s.authz.Authorize(ctx, domain.AuthzRequest{Principal: p, Action: action, Resource: res})
-	if err != nil {
-		return domain.Internal(fmt.Errorf("authorize %s: %w", action, err))
-	}
-	if d.Allow {
-		return nil
-	}
-	return &domain.Error{Code: domain.CodeForbidden, Message: domain.Text{
-		ZH: "您的身份无权进行此操作", EN: "Your role may not do this."},
-		Err: fmt.Errorf("denied %s: %s", action, strings.Join(d.Reasons, "; "))}
-}
-
 func resourceOf(a *domain.Agency) domain.Resource {
 	return domain.Resource{Kind: "agency_filing", Owner: a.USCC, Division: a.Division()}
-}
-
-// hidden turns a refusal on an existing record into the answer for a missing one.
-func hidden(err error) error {
-	if domain.CodeOf(err) == domain.CodeForbidden {
-		return &domain.Error{Code: domain.CodeNotFound, Message: domain.ErrNotFound.Message, Err: err}
-	}
-	return err
 }
 
 // load reads a filing the caller may act on; for everyone else it does not exist.
@@ -78,8 +53,8 @@ func (s *Service) load(ctx context.Context, p domain.Principal, action, uscc str
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, p, action, resourceOf(a)); err != nil {
-		return nil, hidden(err)
+	if err := domain.Authorize(ctx, s.authz, p, action, resourceOf(a)); err != nil {
+		return nil, domain.Hidden(err)
 	}
 	return a, nil
 }
@@ -88,8 +63,8 @@ func (s *Service) load(ctx context.Context, p domain.Principal, action, uscc str
 // (retried on a lost race, so fn may run more than once); for anyone else it does not exist.
 func (s *Service) change(ctx context.Context, p domain.Principal, action, uscc string, fn func(*domain.Agency) error) (*domain.Agency, error) {
 	return s.agencies.Update(ctx, uscc, func(a *domain.Agency) error {
-		if err := s.authorize(ctx, p, action, resourceOf(a)); err != nil {
-			return hidden(err)
+		if err := domain.Authorize(ctx, s.authz, p, action, resourceOf(a)); err != nil {
+			return domain.Hidden(err)
 		}
 		return fn(a)
 	})
@@ -107,7 +82,7 @@ func (s *Service) checkFiling(f domain.AgencyFiling, now time.Time) error {
 // exactly one is stored; a second filing while one is pending or in force is a conflict.
 func (s *Service) File(ctx context.Context, p domain.Principal, f domain.AgencyFiling) (*domain.Agency, error) {
 	// An agency files only for itself: the policy compares the body's USCC with the caller's.
-	if err := s.authorize(ctx, p, "filing.create", domain.Resource{Kind: "agency_filing", Owner: f.USCC, Division: f.DistrictCode}); err != nil {
+	if err := domain.Authorize(ctx, s.authz, p, "filing.create", domain.Resource{Kind: "agency_filing", Owner: f.USCC, Division: f.DistrictCode}); err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
@@ -233,7 +208,7 @@ var QueueStatuses = []string{string(domain.AgencySubmitted), string(domain.Agenc
 // Queue lists filings by status, oldest submission first, keeping those within the officer's
 // division (the officers' review queue; an extension of API.md for the workbench).
 func (s *Service) Queue(ctx context.Context, p domain.Principal, status, cursor string, limit int) ([]*domain.Agency, string, error) {
-	if err := s.authorize(ctx, p, "filing.list", domain.Resource{Kind: "agency_filing"}); err != nil {
+	if err := domain.Authorize(ctx, s.authz, p, "filing.list", domain.Resource{Kind: "agency_filing"}); err != nil {
 		return nil, "", err
 	}
 	var out []*domain.Agency

@@ -24,8 +24,8 @@ func (s *Service) Rate(ctx context.Context, p domain.Principal, uscc string, in 
 	// The rater owns its rating: the policy compares the owner with the caller's subject and
 	// admits only the enterprise role.
 	res := domain.Resource{Kind: "agency_rating", Owner: p.Subject, Division: a.Division()}
-	if err := s.authorize(ctx, p, "rating.create", res); err != nil {
-		return nil, false, hidden(err)
+	if err := domain.Authorize(ctx, s.authz, p, "rating.create", res); err != nil {
+		return nil, false, domain.Hidden(err)
 	}
 	served, err := s.served(ctx, a.USCC, p.Subject)
 	if err != nil {

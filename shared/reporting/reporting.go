@@ -22,15 +22,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/policy"
 )
-
-// agencyCollection is where the filing function keeps agencies (shared/filing).
-const agencyCollection = "agencies"
 
 // FirstYear is the earliest year a report may be for (decision: the platform holds no records
 // of agencies' business before 2000).
@@ -58,38 +54,15 @@ func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clo
 	return &Service{
 		reports:  domain.Repo[domain.AnnualReport, *domain.AnnualReport]{Store: store, Collection: domain.ReportCollection},
 		links:    domain.Repo[domain.ClientLink, *domain.ClientLink]{Store: store, Collection: domain.ClientLinkCollection},
-		agencies: domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: agencyCollection},
+		agencies: domain.Agencies(store),
 		authz:    authz,
 		policy:   policy,
 		clock:    clock,
 	}
 }
 
-// authorize asks the policy; a refusal is 403, which callers turn into 404 (hidden): every
-// report belongs to some agency, and another party's record must look as if it did not exist.
-func (s *Service) authorize(ctx context.Context, p domain.Principal, action string, res domain.Resource) error {
-	d, err := s.authz.Authorize(ctx, domain.AuthzRequest{Principal: p, Action: action, Resource: res})
-	if err != nil {
-		return domain.Internal(fmt.Errorf("authorize %s: %w", action, err))
-	}
-	if d.Allow {
-		return nil
-	}
-	return &domain.Error{Code: domain.CodeForbidden, Message: domain.Text{
-		ZH: "您的身份无权进行此操作", EN: "Your role may not do this."},
-		Err: fmt.Errorf("denied %s: %s", action, strings.Join(d.Reasons, "; "))}
-}
-
 func resourceOf(r *domain.AnnualReport) domain.Resource {
 	return domain.Resource{Kind: "annual_report", Owner: r.USCC, Division: r.Division}
-}
-
-// hidden turns a refusal into the answer for a missing record.
-func hidden(err error) error {
-	if domain.CodeOf(err) == domain.CodeForbidden {
-		return &domain.Error{Code: domain.CodeNotFound, Message: domain.ErrNotFound.Message, Err: err}
-	}
-	return err
 }
 
 func badYear(code, zh, en string) error {
@@ -148,8 +121,8 @@ func (s *Service) filedAgency(ctx context.Context, uscc string, year int) (*doma
 // one, or one given when there is no report yet, is a conflict. Nothing is written on a refusal.
 func (s *Service) Submit(ctx context.Context, p domain.Principal, uscc string, year int, body domain.ReportBody, ifMatch int64) (rep *domain.AnnualReport, created bool, err error) {
 	// An agency reports only for itself; for anyone else the report does not exist.
-	if err := s.authorize(ctx, p, "report.submit", domain.Resource{Kind: "annual_report", Owner: uscc}); err != nil {
-		return nil, false, hidden(err)
+	if err := domain.Authorize(ctx, s.authz, p, "report.submit", domain.Resource{Kind: "annual_report", Owner: uscc}); err != nil {
+		return nil, false, domain.Hidden(err)
 	}
 	now := s.clock.Now()
 	if err := checkYear(year, now); err != nil {
@@ -206,8 +179,8 @@ func (s *Service) Get(ctx context.Context, p domain.Principal, uscc string, year
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, p, "report.read", resourceOf(r)); err != nil {
-		return nil, hidden(err)
+	if err := domain.Authorize(ctx, s.authz, p, "report.read", resourceOf(r)); err != nil {
+		return nil, domain.Hidden(err)
 	}
 	return r, nil
 }
@@ -235,8 +208,8 @@ func (s *Service) Review(ctx context.Context, p domain.Principal, uscc string, y
 	by := domain.ActorOf(p)
 	var due time.Time
 	return s.reports.Update(ctx, domain.ReportKey(uscc, year), func(r *domain.AnnualReport) error {
-		if err := s.authorize(ctx, p, "report.review", resourceOf(r)); err != nil {
-			return hidden(err)
+		if err := domain.Authorize(ctx, s.authz, p, "report.review", resourceOf(r)); err != nil {
+			return domain.Hidden(err)
 		}
 		if in.Outcome == "accept" {
 			return r.Accept(by, now, in.Comment)

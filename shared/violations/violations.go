@@ -38,7 +38,7 @@ type Service struct {
 
 func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clock domain.Clock) *Service {
 	return &Service{
-		agencies:   domain.Repo[domain.Agency, *domain.Agency]{Store: store, Collection: "agencies"},
+		agencies:   domain.Agencies(store),
 		violations: domain.Repo[domain.Violation, *domain.Violation]{Store: store, Collection: domain.ViolationCollection},
 		sanctions:  domain.Repo[domain.Sanction, *domain.Sanction]{Store: store, Collection: domain.SanctionCollection},
 		waivers:    domain.Repo[domain.SanctionWaiver, *domain.SanctionWaiver]{Store: store, Collection: domain.SanctionWaiverCollection},
@@ -56,13 +56,8 @@ func (s *Service) load(ctx context.Context, p domain.Principal, action, uscc str
 		return nil, err
 	}
 	res := domain.Resource{Kind: "agency_sanctions", Owner: a.USCC, Division: a.Division()}
-	d, err := s.authz.Authorize(ctx, domain.AuthzRequest{Principal: p, Action: action, Resource: res})
-	if err != nil {
-		return nil, domain.Internal(fmt.Errorf("authorize %s: %w", action, err))
-	}
-	if !d.Allow {
-		return nil, &domain.Error{Code: domain.CodeNotFound, Message: domain.ErrNotFound.Message,
-			Err: fmt.Errorf("denied %s: %s", action, strings.Join(d.Reasons, "; "))}
+	if err := domain.Authorize(ctx, s.authz, p, action, res); err != nil {
+		return nil, domain.Hidden(err)
 	}
 	return a, nil
 }
