@@ -307,6 +307,141 @@ grants["rating.create"] := {
 	"basis": rego.metadata.rule().custom.basis,
 }
 
+# METADATA
+# title: claim.evaluate — dry-run a claim
+# description: >-
+#   Anyone signed in may ask what a claim would get; nothing is stored and no
+#   record is read but the facts the caller sends.
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.evaluate"] := {
+	"roles": {
+		"enterprise": "any",
+		"mandated_submitter": "any",
+		"agency": "any",
+		"district_reviewer": "any",
+		"city_officer": "any",
+		"province_officer": "any",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.submit — submit or resubmit a claim
+# description: >-
+#   The enterprise for itself, or the institution it mandated (seed 003 第十一条(一)): the
+#   handler names the claimant as owner and the mandate's submitter as submitter.
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.submit"] := {
+	"roles": {
+		"enterprise": "own",
+		"mandated_submitter": "submitter",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.read — see a claim with its decisions and history
+# description: >-
+#   The claimant, the institution that claimed for it, and the reviewers over the
+#   claimant's district.
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.read"] := {
+	"roles": {
+		"enterprise": "own",
+		"mandated_submitter": "submitter",
+		"district_reviewer": "division",
+		"city_officer": "division",
+		"province_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.review_district — initial review
+# description: >-
+#   The district market-regulation bureau of the claimant's district (seed 003 第十一条(二)).
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.review_district"] := {
+	"roles": {
+		"district_reviewer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.review_city — city review
+# description: >-
+#   The city bureau reviews after the district (seed 003 第十一条(三)).
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.review_city"] := {
+	"roles": {
+		"city_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.review_notice — close the public notice
+# description: >-
+#   The city bureau passes a claim whose notice drew no objection, or reopens the
+#   review on one (seed 003 第十一条(四)).
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.review_notice"] := {
+	"roles": {
+		"city_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.allocate — allocate the funds
+# description: >-
+#   The city bureau issues the allocation with the finance bureau (seed 003 第十一条(四)).
+# custom:
+#   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
+grants["claim.allocate"] := {
+	"roles": {
+		"city_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: claim.recover — claw back an allocated claim
+# description: >-
+#   Early surrender of an insured policy or a fraud finding (seed 003 第十条, 第十六条).
+# custom:
+#   basis: "seed 003 第十条; seed 003 第十六条; DOMAIN.md §7"
+grants["claim.recover"] := {
+	"roles": {
+		"city_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: credit.write — record a credit finding
+# description: >-
+#   Officers, and the public credit system's integrators with the scope named here
+#   (seed 003 第十二条(二)); a record concerns an entity, not a division.
+# custom:
+#   basis: "seed 003 第十二条(二); DOMAIN.md §7"
+grants["credit.write"] := {
+	"roles": {
+		"city_officer": "any",
+		"province_officer": "any",
+		"integrator": "credential",
+	},
+	"scope": "credit:write",
+	"basis": rego.metadata.rule().custom.basis,
+}
+
 # --- What a scope means -----------------------------------------------------------------------
 
 # METADATA
@@ -334,6 +469,18 @@ in_scope("division") if division_contains(principal_division, resource_division)
 # custom:
 #   basis: "DOMAIN.md §7"
 in_scope("any") := true
+
+# METADATA
+# title: Scope "submitter"
+# description: >-
+#   The caller filed the record for its owner under a mandate (a bank claiming for an
+#   enterprise). An empty subject submits nothing.
+# custom:
+#   basis: "seed 003 第十一条(一); DOMAIN.md §7"
+in_scope("submitter") if {
+	subject != ""
+	subject == object.get(input, ["resource", "submitter"], "")
+}
 
 # METADATA
 # title: Scope "credential"

@@ -353,7 +353,7 @@ test_every_granted_role_is_known if {
 test_every_granted_scope_is_defined if {
 	every _, grant in authz.grants {
 		every _, scope in grant.roles {
-			scope in {"own", "division", "any", "credential"}
+			scope in {"own", "division", "any", "credential", "submitter"}
 		}
 	}
 }
@@ -367,6 +367,9 @@ test_the_filing_actions_are_granted if {
 		"violation.record", "sanction.read", "sanction.waive",
 		"eligibility.read",
 		"rating.create",
+		"claim.evaluate", "claim.submit", "claim.read", "claim.review_district",
+		"claim.review_city", "claim.review_notice", "claim.allocate", "claim.recover",
+		"credit.write",
 	}
 }
 
@@ -440,4 +443,54 @@ test_rating_decision[name] if {
 test_reason_agency_rating if {
 	d := authz.decision with input as request(owner_a, "rating.create", rating_by_x)
 	d.reasons == ["role agency may not rating.create (seed 000 §二(二)2 (邀请服务对象对知识产权服务机构的服务质量进行评价); DOMAIN.md §1; DOMAIN.md §7 (enterprise: rate agencies that served it))"]
+}
+
+# --- Subsidy claims: the claimant, its mandated submitter, and the reviewers of each stage ----
+
+enterprise_e := "91320508MA1EEEEE0E"
+
+bank := "91320500MA1BANK031"
+
+claim_of_e := {"kind": "subsidy_claim", "owner": enterprise_e, "division": "320508"}
+
+claim_by_bank := {"kind": "subsidy_claim", "owner": enterprise_e, "division": "320508", "submitter": bank}
+
+district_reviewer(division) := principal("district_reviewer", "reviewer-d", division)
+
+claim_cases := {
+	"claim evaluate: enterprise": {"req": request(principal("enterprise", enterprise_e, ""), "claim.evaluate", {"kind": "subsidy_claim"}), "allow": true},
+	"claim evaluate: anonymous": {"req": request(anonymous, "claim.evaluate", {"kind": "subsidy_claim"}), "allow": false},
+	"claim evaluate: integrator": {"req": request(integrator(["eligibility:read"]), "claim.evaluate", {"kind": "subsidy_claim"}), "allow": false},
+	"claim submit: the enterprise itself": {"req": request(principal("enterprise", enterprise_e, ""), "claim.submit", claim_of_e), "allow": true},
+	"claim submit: another enterprise": {"req": request(principal("enterprise", agency_b, ""), "claim.submit", claim_of_e), "allow": false},
+	"claim submit: the mandated bank": {"req": request(principal("mandated_submitter", bank, ""), "claim.submit", claim_by_bank), "allow": true},
+	"claim submit: a bank without a mandate": {"req": request(principal("mandated_submitter", bank, ""), "claim.submit", claim_of_e), "allow": false},
+	"claim submit: another bank": {"req": request(principal("mandated_submitter", agency_b, ""), "claim.submit", claim_by_bank), "allow": false},
+	"claim submit: a bank with no subject": {"req": request(principal("mandated_submitter", "", ""), "claim.submit", {"kind": "subsidy_claim", "owner": enterprise_e, "submitter": ""}), "allow": false},
+	"claim read: the enterprise a bank claimed for": {"req": request(principal("enterprise", enterprise_e, ""), "claim.read", claim_by_bank), "allow": true},
+	"claim read: the bank": {"req": request(principal("mandated_submitter", bank, ""), "claim.read", claim_by_bank), "allow": true},
+	"claim read: district reviewer of the district": {"req": request(district_reviewer("320508"), "claim.read", claim_of_e), "allow": true},
+	"claim read: district reviewer of another district": {"req": request(district_reviewer("320505"), "claim.read", claim_of_e), "allow": false},
+	"claim read: city officer of Suzhou": {"req": request(city("320500"), "claim.read", claim_of_e), "allow": true},
+	"claim read: an agency": {"req": request(owner_a, "claim.read", claim_of_e), "allow": false},
+	"claim district review: district reviewer": {"req": request(district_reviewer("320508"), "claim.review_district", claim_of_e), "allow": true},
+	"claim district review: city officer": {"req": request(city("320500"), "claim.review_district", claim_of_e), "allow": false},
+	"claim city review: city officer": {"req": request(city("320500"), "claim.review_city", claim_of_e), "allow": true},
+	"claim city review: district reviewer": {"req": request(district_reviewer("320508"), "claim.review_city", claim_of_e), "allow": false},
+	"claim notice: city officer": {"req": request(city("320500"), "claim.review_notice", claim_of_e), "allow": true},
+	"claim allocate: city officer": {"req": request(city("320500"), "claim.allocate", claim_of_e), "allow": true},
+	"claim allocate: city officer of another city": {"req": request(city("320200"), "claim.allocate", claim_of_e), "allow": false},
+	"claim allocate: the enterprise": {"req": request(principal("enterprise", enterprise_e, ""), "claim.allocate", claim_of_e), "allow": false},
+	"claim recover: city officer": {"req": request(city("320500"), "claim.recover", claim_of_e), "allow": true},
+	"claim recover: district reviewer": {"req": request(district_reviewer("320508"), "claim.recover", claim_of_e), "allow": false},
+	"credit write: city officer": {"req": request(city("320500"), "credit.write", {"kind": "credit_record"}), "allow": true},
+	"credit write: integrator with the scope": {"req": request(integrator(["credit:write"]), "credit.write", {"kind": "credit_record"}), "allow": true},
+	"credit write: integrator without it": {"req": request(integrator(["eligibility:read"]), "credit.write", {"kind": "credit_record"}), "allow": false},
+	"credit write: enterprise": {"req": request(principal("enterprise", enterprise_e, ""), "credit.write", {"kind": "credit_record"}), "allow": false},
+}
+
+test_claim_decision[name] if {
+	some name, tc in claim_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
 }

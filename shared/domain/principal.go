@@ -46,6 +46,9 @@ type Resource struct {
 	Kind     string `json:"kind"`
 	Owner    string `json:"owner,omitempty"`
 	Division string `json:"division,omitempty"`
+	// Submitter is who filed the record for its owner under a mandate (a bank claiming a
+	// subsidy for an enterprise, seed 003 第十一条(一)).
+	Submitter string `json:"submitter,omitempty"`
 }
 
 // AuthzRequest is one question to the authorisation policy.

@@ -97,6 +97,12 @@ func (s *Service) Check(ctx context.Context, p domain.Principal, q Query) (*Resu
 	if err := s.authorize(ctx, p, q.Entity); err != nil {
 		return nil, err
 	}
+	return s.Decide(ctx, q)
+}
+
+// Decide answers q for a use case that has already authorised its caller, such as a subsidy
+// claim, whose exclusions include every block this decision gives (seed 003 第十二条(三)).
+func (s *Service) Decide(ctx context.Context, q Query) (*Result, error) {
 	relations := map[string][]string{}
 	for _, a := range q.Agencies {
 		if !slices.Contains(relations[a], domain.RelationNamed) {

@@ -6,17 +6,27 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/jsipa/ips/shared/claims"
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/eligibility"
 	"github.com/jsipa/ips/shared/validate"
 )
 
-// SubsidyClaim is the subsidy-claim function (API.md "Subsidy claim"). It serves the
-// eligibility query; the claim routes come later.
+// SubsidyClaim is the subsidy-claim function (API.md "Subsidy claim"): evaluations, claims and
+// their review, credit records, the public notices, and the eligibility query.
 func SubsidyClaim(d Deps) *Function {
 	h := eligibilityHandlers{svc: eligibility.New(d.Store, d.Authz, d.Policy, d.Clock), clock: d.Clock}
+	c := claimHandlers{svc: claims.New(d.Store, d.Authz, d.Policy, d.Clock)}
 	return NewFunction("subsidy-claim", d, []Route{
 		{http.MethodGet, "/v1/eligibility", SignedIn, h.check},
+		{http.MethodPost, "/v1/subsidy-evaluations", SignedIn, c.evaluate},
+		{http.MethodPost, "/v1/subsidy-claims", SignedIn, c.submit},
+		{http.MethodGet, "/v1/subsidy-claims/{id}", SignedIn, c.get},
+		{http.MethodPut, "/v1/subsidy-claims/{id}", SignedIn, c.resubmit},
+		{http.MethodPost, "/v1/subsidy-claims/{id}/reviews", SignedIn, c.review},
+		{http.MethodPost, "/v1/subsidy-claims/{id}/recovery", SignedIn, c.recover},
+		{http.MethodPut, "/v1/credit-records/{id}", SignedIn, c.putCredit},
+		{http.MethodGet, "/v1/public/notices", Public, c.notices},
 	})
 }
 

@@ -35,6 +35,8 @@ const (
 	QueryEligibility = "data.eligibility.decision"
 	// QueryReportParameters is the annual report's parameters in force on input.on.
 	QueryReportParameters = "data.annual_report.parameters"
+	// QuerySubsidy turns a domain.SubsidyFacts into a domain.SubsidyDecision.
+	QuerySubsidy = "data.subsidy.decision"
 )
 
 // queries is every decision prepared at Load. A new decision (sanctions, subsidy, cluster
@@ -45,6 +47,7 @@ var queries = []string{
 	QuerySanctions,
 	QueryEligibility,
 	QueryReportParameters,
+	QuerySubsidy,
 }
 
 var (
@@ -214,6 +217,9 @@ func authzInput(req domain.AuthzRequest) ast.Value {
 	}
 	if req.Resource.Division != "" {
 		resource = append(resource, ast.Item(ast.StringTerm("division"), ast.StringTerm(req.Resource.Division)))
+	}
+	if req.Resource.Submitter != "" {
+		resource = append(resource, ast.Item(ast.StringTerm("submitter"), ast.StringTerm(req.Resource.Submitter)))
 	}
 
 	return ast.NewObject(

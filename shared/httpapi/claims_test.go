@@ -1,0 +1,170 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/httpapi"
+)
+
+// claimWorld is the subsidy-claim function with the functions whose records its decisions
+// read, in Suzhou in 2022, while the measures are in force.
+type claimWorld struct {
+	*deadlineWorld
+	enterprise, district, city string
+	code                       string
+}
+
+func newClaimWorld(t *testing.T) *claimWorld {
+	h := newHarness(t, httpapi.SubsidyClaim, httpapi.Filing, httpapi.AnnualReport, httpapi.DeadlineJan31)
+	w := &claimWorld{deadlineWorld: &deadlineWorld{harness: h}, code: uscc(t, "320508", "MA1CL001")}
+	w.at("2022-06-01T09:00:00")
+	return w
+}
+
+func (w *claimWorld) at(t string) {
+	w.deadlineWorld.at(beijing(t))
+	w.enterprise = w.token(domain.RoleEnterprise, w.code, "")
+	w.district = w.token(domain.RoleDistrictReviewer, "reviewer-gusu", "320508")
+	w.city = w.token(domain.RoleCityOfficer, "officer-sz", "320500")
+}
+
+func pledgeClaim(code string, loanFen int64, disbursedOn string) map[string]any {
+	return map[string]any{
+		"programme": "pledge_reward",
+		"claimant": map[string]any{"uscc": code, "name": "苏州姑苏智造科技有限公司", "district_code": "320508",
+			"key_enterprise": false, "finance_platform_registered": true},
+		"event": map[string]any{"loan_fen": loanFen, "disbursed_on": disbursedOn, "lender": "苏州银行姑苏支行",
+			"pledge_registration_no": "Y2022320000123", "pledged_ip": []string{"ZL201910123456.7"}},
+		"agencies": []any{}, "ownership_disputed": false, "credit_commitment": true,
+	}
+}
+
+func feeClaim(code string, amountFen int64, paidOn, invoice string) map[string]any {
+	c := pledgeClaim(code, 0, "")
+	c["programme"] = "pledge_service_fee"
+	c["event"] = map[string]any{"fees": []map[string]any{{"kind": "guarantee", "amount_fen": amountFen, "paid_on": paidOn, "invoice_no": invoice}}}
+	return c
+}
+
+func (w *claimWorld) submit(t *testing.T, body map[string]any) domain.Claim {
+	t.Helper()
+	r := w.expect(w.do("POST", "/v1/subsidy-claims", w.enterprise, body), http.StatusCreated)
+	var c domain.Claim
+	if err := json.Unmarshal(r.body, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (w *claimWorld) review(t *testing.T, token, id, stage, outcome string, status int) domain.Claim {
+	t.Helper()
+	body := map[string]any{"stage": stage, "outcome": outcome, "comment": "材料核验"}
+	r := w.expect(w.do("POST", "/v1/subsidy-claims/"+id+"/reviews", token, body), status)
+	var c domain.Claim
+	json.Unmarshal(r.body, &c)
+	return c
+}
+
+// throughNotice takes a claim from submission to the allocation stage.
+func (w *claimWorld) throughNotice(t *testing.T, id string) {
+	t.Helper()
+	w.review(t, w.district, id, "district", "pass", http.StatusOK)
+	w.review(t, w.city, id, "city", "pass", http.StatusOK)
+}
+
+func TestAPledgeClaimIsReviewedThroughEveryStageAndAllocated(t *testing.T) {
+	w := newClaimWorld(t)
+	c := w.submit(t, pledgeClaim(w.code, 500_000_000, "2022-05-20")) // a 5 million CNY loan
+	if c.Status != domain.ClaimSubmitted || c.Decision == nil || !c.Decision.Eligible || c.Decision.AmountFen != 5_000_000 {
+		t.Fatalf("submitted %+v; want 1%% of the loan: 50,000 CNY", c.Decision)
+	}
+	w.throughNotice(t, c.ID)
+	notices := w.expect(w.do("GET", "/v1/public/notices", "", nil), http.StatusOK)
+	var list httpapi.List[map[string]any]
+	json.Unmarshal(notices.body, &list)
+	if len(list.Items) != 1 || list.Items[0]["claimant"] != "苏州姑苏智造科技有限公司" || list.Items[0]["amount_fen"] != float64(5_000_000) {
+		t.Errorf("public notices %s", notices.body)
+	}
+	// Allocation waits for the notice period to end.
+	w.review(t, w.city, c.ID, "notice", "pass", http.StatusConflict)
+	w.at("2022-06-08T09:00:00")
+	w.review(t, w.city, c.ID, "notice", "pass", http.StatusOK)
+	got := w.review(t, w.city, c.ID, "allocation", "pass", http.StatusOK)
+	if got.Status != domain.ClaimAllocated || got.AllocatedFen != 5_000_000 || got.CityShareFen+got.DistShareFen != 5_000_000 {
+		t.Fatalf("allocated %d (city %d, district %d), status %s", got.AllocatedFen, got.CityShareFen, got.DistShareFen, got.Status)
+	}
+	actions := []string{}
+	for _, h := range got.History {
+		actions = append(actions, h.Action+":"+h.Stage)
+	}
+	if want := []string{"submit:", "pass:district", "pass:city", "pass:notice", "pass:allocation"}; !slices.Equal(actions, want) {
+		t.Errorf("history %v, want %v", actions, want)
+	}
+	if len(got.Decisions) != 5 || got.Decision.PolicyVersion == "" || got.Decision.Input.EventDate != "2022-05-20" {
+		t.Errorf("%d decisions, latest %+v: every pass decides again and keeps its input", len(got.Decisions), got.Decision)
+	}
+	// Once per enterprise (第四条): a second claim is refused.
+	r := w.expect(w.do("POST", "/v1/subsidy-claims", w.enterprise, pledgeClaim(w.code, 100_000_000, "2022-05-25")), http.StatusUnprocessableEntity)
+	if p := r.json(t); p["code"] != "rule_refused" {
+		t.Errorf("second pledge reward: %s", r.body)
+	}
+}
+
+func TestAnEventOutsideEveryPeriodHasNoProgrammeInForce(t *testing.T) {
+	w := newClaimWorld(t)
+	w.at("2024-03-01T09:00:00")
+	r := w.expect(w.do("POST", "/v1/subsidy-evaluations", w.enterprise, pledgeClaim(w.code, 500_000_000, "2024-01-01")), http.StatusOK)
+	var d domain.SubsidyDecision
+	json.Unmarshal(r.body, &d)
+	if d.Eligible || len(d.Reasons) != 1 || d.Reasons[0].Code != "no_programme_in_force" {
+		t.Fatalf("evaluation %s; want no programme in force", r.body)
+	}
+	if got := w.do("GET", "/v1/public/notices", "", nil); got.status != http.StatusOK {
+		t.Fatal(got.status)
+	}
+}
+
+// Eight fee claims of one enterprise for 20,000 CNY each in one year, allocated at once: the
+// annual cap of 100,000 CNY (第五条) holds.
+func TestConcurrentAllocationsNeverExceedTheAnnualCap(t *testing.T) {
+	w := newClaimWorld(t)
+	var ids []string
+	for i := range 8 {
+		c := w.submit(t, feeClaim(w.code, 2_000_000, "2022-05-10", fmt.Sprintf("FP-2022-%03d", i)))
+		w.throughNotice(t, c.ID)
+		ids = append(ids, c.ID)
+	}
+	w.at("2022-06-08T09:00:00")
+	for _, id := range ids {
+		w.review(t, w.city, id, "notice", "pass", http.StatusOK)
+	}
+	var wg sync.WaitGroup
+	statuses := make([]int, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = w.do("POST", "/v1/subsidy-claims/"+id+"/reviews", w.city, map[string]any{"stage": "allocation", "outcome": "pass"}).status
+		}()
+	}
+	wg.Wait()
+	var total int64
+	allocated := 0
+	for _, id := range ids {
+		var c domain.Claim
+		json.Unmarshal(w.expect(w.do("GET", "/v1/subsidy-claims/"+id, w.city, nil), http.StatusOK).body, &c)
+		if c.Status == domain.ClaimAllocated {
+			allocated++
+			total += c.AllocatedFen
+		}
+	}
+	if total != 10_000_000 || allocated != 5 {
+		t.Fatalf("allocated %d fen over %d claims (statuses %v); want exactly the 100,000 CNY cap over 5", total, allocated, statuses)
+	}
+}
