@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/httpapi"
@@ -167,4 +169,119 @@ func TestConcurrentAllocationsNeverExceedTheAnnualCap(t *testing.T) {
 	if total != 10_000_000 || allocated != 5 {
 		t.Fatalf("allocated %d fen over %d claims (statuses %v); want exactly the 100,000 CNY cap over 5", total, allocated, statuses)
 	}
+}
+
+func TestAReturnedClaimIsResubmittedToTheStageThatReturnedIt(t *testing.T) {
+	w := newClaimWorld(t)
+	c := w.submit(t, feeClaim(w.code, 3_000_000, "2022-05-10", "FP-2022-100"))
+	w.review(t, w.district, c.ID, "district", "pass", http.StatusOK)
+	got := w.review(t, w.city, c.ID, "city", "return", http.StatusOK)
+	if got.Status != domain.ClaimReturned || got.ReturnedBy != "city" {
+		t.Fatalf("returned: %s from %q", got.Status, got.ReturnedBy)
+	}
+	// The claimant corrects the invoice and resubmits: back to the city, not the district.
+	fixed := feeClaim(w.code, 2_800_000, "2022-05-10", "FP-2022-100A")
+	r := w.expect(w.do("PUT", "/v1/subsidy-claims/"+c.ID, w.enterprise, fixed, "If-Match", fmt.Sprintf(`"%d"`, got.Version)), http.StatusOK)
+	var again domain.Claim
+	json.Unmarshal(r.body, &again)
+	if again.Status != domain.ClaimCityReview || again.Decision.AmountFen != 2_800_000 {
+		t.Fatalf("resubmitted: %s with %d fen", again.Status, again.Decision.AmountFen)
+	}
+	w.review(t, w.city, c.ID, "city", "pass", http.StatusOK)
+	w.at("2022-06-08T09:00:00")
+	w.review(t, w.city, c.ID, "notice", "pass", http.StatusOK)
+	final := w.review(t, w.city, c.ID, "allocation", "pass", http.StatusOK)
+	if final.Status != domain.ClaimAllocated || final.AllocatedFen != 2_800_000 || final.CityShareFen != 1_400_000 || final.DistShareFen != 1_400_000 {
+		t.Fatalf("allocated %d (city %d, district %d): 第五条 splits fees 50/50", final.AllocatedFen, final.CityShareFen, final.DistShareFen)
+	}
+}
+
+func TestRecoveryReleasesTheCapAndDisqualifiesTheClaimant(t *testing.T) {
+	w := newClaimWorld(t)
+	c := w.submit(t, feeClaim(w.code, 10_000_000, "2022-05-10", "FP-2022-200"))
+	w.throughNotice(t, c.ID)
+	w.at("2022-06-08T09:00:00")
+	w.review(t, w.city, c.ID, "notice", "pass", http.StatusOK)
+	w.review(t, w.city, c.ID, "allocation", "pass", http.StatusOK)
+
+	w.expect(w.do("POST", "/v1/subsidy-claims/"+c.ID+"/recovery", w.enterprise, map[string]any{"kind": "fraud", "amount_fen": 10_000_000, "reason": "伪造发票"}), http.StatusForbidden)
+	w.expect(w.do("POST", "/v1/subsidy-claims/"+c.ID+"/recovery", w.city, map[string]any{"kind": "fraud", "amount_fen": 10_000_001, "reason": "伪造发票"}), http.StatusUnprocessableEntity)
+	r := w.expect(w.do("POST", "/v1/subsidy-claims/"+c.ID+"/recovery", w.city, map[string]any{"kind": "fraud", "amount_fen": 10_000_000, "reason": "伪造担保费发票，经查实"}), http.StatusOK)
+	var rec domain.Claim
+	json.Unmarshal(r.body, &rec)
+	if rec.Status != domain.ClaimRecovered || rec.Recovery == nil || rec.Recovery.AmountFen != 10_000_000 || !rec.Recovery.FalseCommitment {
+		t.Fatalf("recovered: %s %+v", rec.Status, rec.Recovery)
+	}
+	// A false commitment disqualifies later claims (第十五条).
+	ev := w.expect(w.do("POST", "/v1/subsidy-evaluations", w.enterprise, feeClaim(w.code, 1_000_000, "2022-05-20", "FP-2022-201")), http.StatusOK)
+	var d domain.SubsidyDecision
+	json.Unmarshal(ev.body, &d)
+	if d.Eligible || !slices.ContainsFunc(d.Reasons, func(r domain.SubsidyReason) bool { return r.Code == "disqualified" }) {
+		t.Errorf("after the recovery: %s", ev.body)
+	}
+}
+
+func TestACreditRecordExcludesTheClaimant(t *testing.T) {
+	w := newClaimWorld(t)
+	integrator := w.token(domain.RoleIntegrator, "credit-jiangsu", "")
+	body := map[string]any{"entity": w.code, "level": "serious", "period": map[string]any{"from": "2022-01-01"}, "source": "江苏省公共信用信息系统"}
+	w.expect(w.do("PUT", "/v1/credit-records/XY-1", integrator, body), http.StatusForbidden) // no scope
+	scoped, err := w.signer.Sign(domain.Principal{Role: domain.RoleIntegrator, Subject: "credit-jiangsu", Scopes: []string{"credit:write"}}, w.clock.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.expect(w.do("PUT", "/v1/credit-records/XY-1", scoped, body), http.StatusCreated)
+	r := w.expect(w.do("POST", "/v1/subsidy-claims", w.enterprise, pledgeClaim(w.code, 500_000_000, "2022-05-20")), http.StatusUnprocessableEntity)
+	if p := r.json(t); p["code"] != "rule_refused" || !strings.Contains(fmt.Sprint(p["detail"]), "第十二条") {
+		t.Errorf("a seriously dishonest claimant: %s", r.body)
+	}
+	// The finding is corrected to minor: the claim is supported, and the history keeps both.
+	body["level"] = "minor"
+	r = w.expect(w.do("PUT", "/v1/credit-records/XY-1", scoped, body), http.StatusOK)
+	if rec := r.json(t); len(rec["history"].([]any)) != 2 {
+		t.Errorf("credit history %v", rec["history"])
+	}
+	w.submit(t, pledgeClaim(w.code, 500_000_000, "2022-05-20"))
+}
+
+func TestBadClaimsAreRefusedNamingEveryFieldOrRule(t *testing.T) {
+	w := newClaimWorld(t)
+	bad := pledgeClaim(w.code, -5, "2022-02-30")
+	bad["credit_commitment"] = false
+	bad["programme"] = "lottery"
+	r := w.expect(w.do("POST", "/v1/subsidy-claims", w.enterprise, bad), http.StatusUnprocessableEntity)
+	fields := r.fields(t)
+	for _, f := range []string{"/programme", "/credit_commitment", "/event/loan_fen", "/event/disbursed_on"} {
+		if !slices.Contains(fields, f) {
+			t.Errorf("%s not named: %v", f, fields)
+		}
+	}
+	outside := pledgeClaim(w.code, 500_000_000, "2022-05-20")
+	outside["claimant"].(map[string]any)["district_code"] = "320281" // 江阴, outside Suzhou's urban districts
+	r = w.expect(w.do("POST", "/v1/subsidy-claims", w.token(domain.RoleEnterprise, w.code, ""), outside), http.StatusUnprocessableEntity)
+	if !strings.Contains(string(r.body), "第二条") {
+		t.Errorf("outside the jurisdiction: %s", r.body)
+	}
+	// Claiming for another enterprise: without a mandate it is not yours to claim.
+	other := w.token(domain.RoleEnterprise, uscc(t, "320508", "MA1CL002"), "")
+	w.expect(w.do("POST", "/v1/subsidy-claims", other, pledgeClaim(w.code, 500_000_000, "2022-05-20")), http.StatusForbidden)
+	if got := w.expect(w.do("GET", "/v1/public/notices", "", nil), http.StatusOK); strings.Contains(string(got.body), "SC") {
+		t.Errorf("a refused claim was stored: %s", got.body)
+	}
+}
+
+func TestAMandatedBankClaimsAndTheEnterpriseFollowsIt(t *testing.T) {
+	w := newClaimWorld(t)
+	bankCode := "91320500MA1BANK031"
+	bank := w.token(domain.RoleMandatedSubmitter, bankCode, "")
+	body := pledgeClaim(w.code, 300_000_000, "2022-05-20")
+	w.expect(w.do("POST", "/v1/subsidy-claims", bank, body), http.StatusUnprocessableEntity) // no mandate named
+	body["mandate"] = map[string]any{"submitter_uscc": "91320211MA20WX013C", "reference": "WT-1"}
+	w.expect(w.do("POST", "/v1/subsidy-claims", bank, body), http.StatusForbidden) // another bank's mandate
+	body["mandate"] = map[string]any{"submitter_uscc": bankCode, "reference": "WT-2022-0611"}
+	r := w.expect(w.do("POST", "/v1/subsidy-claims", bank, body), http.StatusCreated)
+	id := r.json(t)["id"].(string)
+	w.expect(w.do("GET", "/v1/subsidy-claims/"+id, w.enterprise, nil), http.StatusOK)
+	w.expect(w.do("GET", "/v1/subsidy-claims/"+id, w.token(domain.RoleEnterprise, uscc(t, "320508", "MA1CL003"), ""), nil), http.StatusNotFound)
+	w.expect(w.do("GET", "/v1/subsidy-claims/"+id, w.token(domain.RoleDistrictReviewer, "r", "320505"), nil), http.StatusNotFound)
 }
