@@ -306,8 +306,13 @@ func (s *Service) Review(ctx context.Context, p domain.Principal, id string, in 
 			return nil, &domain.Error{Code: domain.CodeRuleRefused, Message: domain.Text{
 				ZH: "已达资助上限，无可分配额度", EN: "The cap is reached: nothing remains to allocate."}}
 		}
+		if grant.GrantedFen < d.AmountFen {
+			// A claim allocated at the same moment took part of the room the decision saw.
+			d.Reasons = append(d.Reasons, reducedAtAllocation(d.AmountFen, grant, d.LedgerCaps))
+		}
 		amount = grant.GrantedFen
 		city, district = split(grant.GrantedFen, d.CityShareFen, d.DistrictShareFen)
+		d.AmountFen, d.CityShareFen, d.DistrictShareFen = amount, city, district
 	}
 	return s.claims.Update(ctx, id, func(c *domain.Claim) error {
 		if err := c.Pass(in.Stage, by, now, in.Comment, NoticeDays, amount, city, district); err != nil {
@@ -316,6 +321,25 @@ func (s *Service) Review(ctx context.Context, p domain.Principal, id string, in 
 		c.Decide(d)
 		return nil
 	})
+}
+
+// reducedAtAllocation explains a grant the ledgers reduced, naming the cap that did.
+func reducedAtAllocation(decided int64, g caps.Grant, ledgerCaps []domain.Cap) domain.SubsidyReason {
+	r := domain.SubsidyReason{Code: domain.ReasonReducedToCapRemaining}
+	for _, c := range g.Caps {
+		if c.GrantedFen == g.GrantedFen && c.LimitFen > 0 && c.BeforeFen+c.GrantedFen >= c.LimitFen {
+			r.Item = c.Cap
+			break
+		}
+	}
+	for _, c := range ledgerCaps {
+		if c.ID == r.Item {
+			r.Basis = c.Basis
+		}
+	}
+	r.MessageZH = fmt.Sprintf("分配时同一上限下已有其他申请获批，本申请由 %d 分减至剩余额度 %d 分", decided, g.GrantedFen)
+	r.MessageEN = fmt.Sprintf("Other claims under the same cap were allocated first: reduced from %d fen to the %d fen that remained.", decided, g.GrantedFen)
+	return r
 }
 
 // perClaim makes a cap counted "once" admit one claim: the ledger tells claims apart by the

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/dynamo/dynamotest"
 	"github.com/jsipa/ips/shared/httpapi"
 )
 
@@ -23,7 +24,10 @@ type claimWorld struct {
 }
 
 func newClaimWorld(t *testing.T) *claimWorld {
-	h := newHarness(t, httpapi.SubsidyClaim, httpapi.Filing, httpapi.AnnualReport, httpapi.DeadlineJan31)
+	return claimWorldOn(t, newHarness(t, httpapi.SubsidyClaim, httpapi.Filing, httpapi.AnnualReport, httpapi.DeadlineJan31))
+}
+
+func claimWorldOn(t *testing.T, h *harness) *claimWorld {
 	w := &claimWorld{deadlineWorld: &deadlineWorld{harness: h}, code: uscc(t, "320508", "MA1CL001")}
 	w.at("2022-06-01T09:00:00")
 	return w
@@ -133,9 +137,16 @@ func TestAnEventOutsideEveryPeriodHasNoProgrammeInForce(t *testing.T) {
 }
 
 // Eight fee claims of one enterprise for 20,000 CNY each in one year, allocated at once: the
-// annual cap of 100,000 CNY (第五条) holds.
+// annual cap of 100,000 CNY (第五条) holds, on SQLite and on DynamoDB.
 func TestConcurrentAllocationsNeverExceedTheAnnualCap(t *testing.T) {
-	w := newClaimWorld(t)
+	t.Run("sqlite", func(t *testing.T) { concurrentAllocations(t, newClaimWorld(t)) })
+	t.Run("dynamodb", func(t *testing.T) {
+		store := dynamotest.Start(t).Store(t)
+		concurrentAllocations(t, claimWorldOn(t, newHarnessOn(t, store, httpapi.SubsidyClaim, httpapi.Filing, httpapi.AnnualReport, httpapi.DeadlineJan31)))
+	})
+}
+
+func concurrentAllocations(t *testing.T, w *claimWorld) {
 	var ids []string
 	for i := range 8 {
 		c := w.submit(t, feeClaim(w.code, 2_000_000, "2022-05-10", fmt.Sprintf("FP-2022-%03d", i)))
@@ -164,6 +175,12 @@ func TestConcurrentAllocationsNeverExceedTheAnnualCap(t *testing.T) {
 		if c.Status == domain.ClaimAllocated {
 			allocated++
 			total += c.AllocatedFen
+			reduced := slices.ContainsFunc(c.Decision.Reasons, func(r domain.SubsidyReason) bool {
+				return r.Code == domain.ReasonReducedToCapRemaining && r.Basis == "seed 003 第五条"
+			})
+			if (c.AllocatedFen < 2_000_000) != reduced || c.Decision.AmountFen != c.AllocatedFen {
+				t.Errorf("claim allocated %d fen, decision %d with reasons %+v: a reduction must say why", c.AllocatedFen, c.Decision.AmountFen, c.Decision.Reasons)
+			}
 		}
 	}
 	if total != 10_000_000 || allocated != 5 {

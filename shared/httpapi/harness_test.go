@@ -40,17 +40,23 @@ var (
 // one address, as the local runner does.
 func newHarness(t *testing.T, build func(httpapi.Deps) *httpapi.Function, more ...func(httpapi.Deps) *httpapi.Function) *harness {
 	t.Helper()
+	store, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return newHarnessOn(t, store, build, more...)
+}
+
+// newHarnessOn is newHarness on a store of the test's choosing (DynamoDB, a faulty wrapper).
+func newHarnessOn(t *testing.T, store domain.Store, build func(httpapi.Deps) *httpapi.Function, more ...func(httpapi.Deps) *httpapi.Function) *harness {
+	t.Helper()
 	engineOnce.Do(func() {
 		var err error
 		if engine, err = policy.Load(context.Background()); err != nil {
 			panic(err)
 		}
 	})
-	store, err := sqlite.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	signer, err := auth.LoadOrCreateSigner(t.TempDir()+"/key.pem", "urn:test", "ips-test")
 	if err != nil {
 		t.Fatal(err)
