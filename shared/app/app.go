@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/jsipa/ips/shared/auth"
+	"github.com/jsipa/ips/shared/docfs"
+	"github.com/jsipa/ips/shared/docs3"
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/dynamo"
 	"github.com/jsipa/ips/shared/host"
@@ -26,6 +29,9 @@ type Config struct {
 	Table string
 	// DataDir holds the SQLite file (IPS_DATA_DIR, default ./data).
 	DataDir string
+	// DocumentsBucket is the S3 bucket holding uploaded documents (IPS_DOCUMENTS_BUCKET); when
+	// it is empty they live in the folder DataDir/documents.
+	DocumentsBucket string
 	// OIDC issuer, audience and optionally the JWKS URL (otherwise discovered from the issuer).
 	Issuer, Audience, JWKSURL string
 }
@@ -38,6 +44,8 @@ func ConfigFromEnv() Config {
 		Issuer:   os.Getenv("IPS_OIDC_ISSUER"),
 		Audience: os.Getenv("IPS_OIDC_AUDIENCE"),
 		JWKSURL:  os.Getenv("IPS_OIDC_JWKS_URL"),
+
+		DocumentsBucket: os.Getenv("IPS_DOCUMENTS_BUCKET"),
 	}
 }
 
@@ -65,8 +73,22 @@ func Build(ctx context.Context, cfg Config, authn httpapi.Authenticator, clock d
 	if err != nil {
 		return httpapi.Deps{}, nil, err
 	}
-	return httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: authn, Clock: clock, Log: Logger()},
+	documents, err := OpenDocuments(ctx, cfg)
+	if err != nil {
+		store.Close()
+		return httpapi.Deps{}, nil, err
+	}
+	return httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: authn, Clock: clock, Log: Logger(), Documents: documents},
 		func() { store.Close() }, nil
+}
+
+// OpenDocuments picks S3 when the environment names a documents bucket, the folder
+// DataDir/documents otherwise.
+func OpenDocuments(ctx context.Context, cfg Config) (domain.Documents, error) {
+	if cfg.DocumentsBucket != "" {
+		return docs3.Open(ctx, cfg.DocumentsBucket)
+	}
+	return docfs.Open(filepath.Join(cfg.DataDir, "documents"))
 }
 
 // openStore picks DynamoDB when the environment names a table, the SQLite file otherwise.
