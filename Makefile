@@ -16,13 +16,25 @@ test: fmt-check vet tools
 # tools: what the tests run beside Go, from tools/package-lock.json. dynalite keeps its data in
 # memory, so the native LevelDB build its install script would make is skipped.
 DYNALITE := tools/node_modules/dynalite/package.json
-tools: $(DYNALITE)
+# versitygw, a Go S3 gateway, is the S3 the document store's tests run against
+# (shared/docs3/s3test), installed into tools/bin with the Go toolchain. The stamp names the
+# version, so changing VERSITYGW_VERSION (or deleting the binary) reinstalls it.
+VERSITYGW_VERSION := v1.8.0
+VERSITYGW := tools/bin/versitygw
+VERSITYGW_STAMP := tools/bin/.versitygw-$(VERSITYGW_VERSION)
+tools: $(DYNALITE) $(VERSITYGW)
 $(DYNALITE): tools/package.json tools/package-lock.json
 	@command -v npm >/dev/null || { echo "installing Node.js and npm (Debian packages)"; \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq nodejs npm; }
 	npm ci --prefix tools --no-audit --no-fund --ignore-scripts
 	@touch $@
+
+$(VERSITYGW): $(VERSITYGW_STAMP)
+	GOBIN=$(CURDIR)/tools/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+	@touch $@
+$(VERSITYGW_STAMP):
+	@mkdir -p tools/bin && rm -f tools/bin/.versitygw-* && touch $@
 
 vet:
 	$(GO) vet ./...
@@ -57,5 +69,11 @@ build-AnnualReportFunction:
 build-DeadlineJan31Function:
 	$(call lambda,deadline-jan31,$(ARTIFACTS_DIR))
 
+build-DeadlineJun30Function:
+	$(call lambda,deadline-jun30,$(ARTIFACTS_DIR))
+
 build-SubsidyClaimFunction:
 	$(call lambda,subsidy-claim,$(ARTIFACTS_DIR))
+
+build-ClusterApplicationFunction:
+	$(call lambda,cluster-application,$(ARTIFACTS_DIR))

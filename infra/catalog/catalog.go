@@ -8,8 +8,10 @@ import "github.com/jsipa/ips/shared/httpapi"
 
 // HTTPFunctions builds each HTTP function's handler from its dependencies.
 var HTTPFunctions = map[string]func(httpapi.Deps) *httpapi.Function{
-	"filing":         httpapi.Filing,
-	"deadline-jan31": httpapi.DeadlineJan31,
-	"annual-report":  httpapi.AnnualReport,
-	"subsidy-claim":  httpapi.SubsidyClaim,
+	"filing":              httpapi.Filing,
+	"deadline-jan31":      httpapi.DeadlineJan31,
+	"deadline-jun30":      httpapi.DeadlineJun30,
+	"annual-report":       httpapi.AnnualReport,
+	"subsidy-claim":       httpapi.SubsidyClaim,
+	"cluster-application": httpapi.ClusterApplication,
 }

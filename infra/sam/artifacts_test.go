@@ -80,6 +80,11 @@ var scenarios = map[string][]step{
 		{"scheduled-reminders", 0}, // 16 January 2026 09:00 Beijing: 15 days before; nobody owes on a fresh table
 		{"list-notices", 200},      // an agency lists its own notices
 	},
+	// Scheduled only: the HTTP route of the 30 June run is deadline-jan31's.
+	"deadline-jun30": {
+		{"scheduled-round-close", 0},        // EventBridge Scheduler at 1 July 2026 00:00 Beijing time: an empty round closes
+		{"scheduled-relative-deadlines", 0}, // 1 July 2026 09:00: no zone on a fresh table, nothing due
+	},
 	// An integrator holding the eligibility:read scope asks about an entity no agency reported
 	// and the query names none: on a fresh table it is eligible for every family.
 	"subsidy-claim": {
@@ -89,6 +94,23 @@ var scenarios = map[string][]step{
 		{"review-claim", 404},      // the id is the one a real submission returned; on this table it is another
 		{"put-credit-record", 201}, // the provincial credit system reports a minor finding
 		{"public-notices", 200},
+	},
+	// The county starts a draft (its content is free until submission); every later event names
+	// the id a real creation returned, CA2027-320281-0A1B2C3D4E5F, and the service makes ids at
+	// random, so on a fresh table that application does not exist for anyone (404), the PDF
+	// upload (a base64 body, as API Gateway delivers binary) included. The lifecycle with a real
+	// id runs in shared/httpapi's tests.
+	"cluster-application": {
+		{"create-application", 201},
+		{"create-application", 201}, // Lambda's retry of the same event replays the first answer
+		{"list-applications", 200},  // the prefecture's queue: a draft is not in it
+		{"get-application", 404},
+		{"edit-application", 404},
+		{"upload-document", 404},
+		{"submit-application", 404},
+		{"recommend-application", 404},
+		{"review-score", 404},
+		{"get-zone", 404}, // no zone was designated
 	},
 }
 

@@ -222,9 +222,10 @@ func violations(tpl map[string]any, r repo) []string {
 	}
 	fn := at(tpl, "Globals", "Function")
 	for name, want := range map[string]any{
-		"IPS_DYNAMODB_TABLE": ref("Table"),
-		"IPS_OIDC_ISSUER":    ref("OidcIssuer"),
-		"IPS_OIDC_AUDIENCE":  ref("OidcAudience"),
+		"IPS_DYNAMODB_TABLE":   ref("Table"),
+		"IPS_DOCUMENTS_BUCKET": ref("DocumentsBucket"),
+		"IPS_OIDC_ISSUER":      ref("OidcIssuer"),
+		"IPS_OIDC_AUDIENCE":    ref("OidcAudience"),
 	} {
 		if got := at(fn, "Environment", "Variables", name); !reflect.DeepEqual(got, want) {
 			bad("Globals: %s is %v, want %v", name, got, want)
@@ -247,6 +248,7 @@ func violations(tpl map[string]any, r repo) []string {
 		bad("%d HTTP APIs, want exactly one", apis)
 	}
 	out = append(out, tableViolations(asMap(resources["Table"]), r.table)...)
+	out = append(out, bucketViolations(asMap(resources["DocumentsBucket"]))...)
 
 	inTemplate := map[string]bool{}
 	for _, id := range functionIDs(tpl) {
@@ -271,9 +273,8 @@ func violations(tpl map[string]any, r repo) []string {
 		if at(res, "Properties", "Role") != nil {
 			bad("%s: a Role of its own escapes the least-privilege policies", id)
 		}
-		wantPolicies := []any{map[string]any{"DynamoDBCrudPolicy": map[string]any{"TableName": ref("Table")}}}
-		if got := at(res, "Properties", "Policies"); !reflect.DeepEqual(got, wantPolicies) {
-			bad("%s: policies %v, want only DynamoDBCrudPolicy on the table", id, got)
+		if got := at(res, "Properties", "Policies"); !leastPrivilege(got) {
+			bad("%s: policies %v, want only DynamoDBCrudPolicy on the table and optionally S3CrudPolicy on DocumentsBucket", id, got)
 		}
 
 		var routes []string
@@ -316,6 +317,55 @@ func violations(tpl map[string]any, r repo) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// leastPrivilege tells whether a function's policies are exactly DynamoDBCrudPolicy on the table,
+// optionally with S3CrudPolicy on the documents bucket, in either order: nothing wider, nothing
+// else.
+func leastPrivilege(policies any) bool {
+	table := map[string]any{"DynamoDBCrudPolicy": map[string]any{"TableName": ref("Table")}}
+	documents := map[string]any{"S3CrudPolicy": map[string]any{"BucketName": ref("DocumentsBucket")}}
+	for _, want := range [][]any{{table}, {table, documents}, {documents, table}} {
+		if reflect.DeepEqual(policies, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// bucketViolations holds the DocumentsBucket resource to the care applicants' documents need:
+// encrypted at rest, never public, owned by the account alone, versioned, and retained.
+func bucketViolations(bucket map[string]any) []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if at(bucket, "Type") != "AWS::S3::Bucket" {
+		return []string{"no DocumentsBucket resource of type AWS::S3::Bucket"}
+	}
+	if at(bucket, "DeletionPolicy") != "Retain" || at(bucket, "UpdateReplacePolicy") != "Retain" {
+		bad("DocumentsBucket: DeletionPolicy and UpdateReplacePolicy must be Retain")
+	}
+	p := at(bucket, "Properties")
+	rules, _ := at(p, "BucketEncryption", "ServerSideEncryptionConfiguration").([]any)
+	if len(rules) == 0 {
+		bad("DocumentsBucket: no default encryption (BucketEncryption)")
+	}
+	for _, rule := range rules {
+		if alg := at(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm"); !slices.Contains([]any{"AES256", "aws:kms", "aws:kms:dsse"}, alg) {
+			bad("DocumentsBucket: default encryption %v is not AES256, aws:kms or aws:kms:dsse", alg)
+		}
+	}
+	for _, block := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if at(p, "PublicAccessBlockConfiguration", block) != true {
+			bad("DocumentsBucket: public access block %s is not true", block)
+		}
+	}
+	if want := []any{map[string]any{"ObjectOwnership": "BucketOwnerEnforced"}}; !reflect.DeepEqual(at(p, "OwnershipControls", "Rules"), want) {
+		bad("DocumentsBucket: object ownership must be BucketOwnerEnforced (ACLs off), not %v", at(p, "OwnershipControls", "Rules"))
+	}
+	if at(p, "VersioningConfiguration", "Status") != "Enabled" {
+		bad("DocumentsBucket: versioning is not Enabled")
+	}
 	return out
 }
 
@@ -440,6 +490,12 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 	}
 	events := func(tpl map[string]any) map[string]any { return asMap(fnProps(tpl)["Events"]) }
 	tableProps := func(tpl map[string]any) map[string]any { return asMap(at(tpl, "Resources", "Table", "Properties")) }
+	bucket := func(tpl map[string]any) map[string]any { return asMap(at(tpl, "Resources", "DocumentsBucket")) }
+	bucketProps := func(tpl map[string]any) map[string]any { return asMap(bucket(tpl)["Properties"]) }
+	tablePolicy := map[string]any{"DynamoDBCrudPolicy": map[string]any{"TableName": ref("Table")}}
+	s3Policy := func(bucket any) map[string]any {
+		return map[string]any{"S3CrudPolicy": map[string]any{"BucketName": bucket}}
+	}
 	schedule := func(props map[string]any) map[string]any {
 		return map[string]any{"Type": "ScheduleV2", "Properties": props}
 	}
@@ -495,6 +551,49 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 		{"a second policy", func(tpl map[string]any, r *repo) {
 			fnProps(tpl)["Policies"] = append(fnProps(tpl)["Policies"].([]any), "AWSLambdaBasicExecutionRole")
 		}, "only DynamoDBCrudPolicy"},
+		{"S3 access to another bucket", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Policies"] = []any{tablePolicy, s3Policy("someone-elses-bucket")}
+		}, "only DynamoDBCrudPolicy"},
+		{"S3 access to every bucket", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Policies"] = []any{tablePolicy, "AmazonS3FullAccess"}
+		}, "only DynamoDBCrudPolicy"},
+		{"S3 access without the table", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Policies"] = []any{s3Policy(ref("DocumentsBucket"))}
+		}, "only DynamoDBCrudPolicy"},
+		{"the documents policy and one more", func(tpl map[string]any, r *repo) {
+			fnProps(tpl)["Policies"] = []any{tablePolicy, s3Policy(ref("DocumentsBucket")), "AWSLambdaBasicExecutionRole"}
+		}, "only DynamoDBCrudPolicy"},
+		{"no bucket in the environment", func(tpl map[string]any, r *repo) {
+			delete(asMap(at(tpl, "Globals", "Function", "Environment", "Variables")), "IPS_DOCUMENTS_BUCKET")
+		}, "IPS_DOCUMENTS_BUCKET"},
+		{"no documents bucket", func(tpl map[string]any, r *repo) {
+			delete(asMap(tpl["Resources"]), "DocumentsBucket")
+		}, "no DocumentsBucket"},
+		{"an unencrypted bucket", func(tpl map[string]any, r *repo) {
+			delete(bucketProps(tpl), "BucketEncryption")
+		}, "DocumentsBucket: no default encryption"},
+		{"a bucket encrypted with an unknown algorithm", func(tpl map[string]any, r *repo) {
+			rule := at(bucketProps(tpl), "BucketEncryption", "ServerSideEncryptionConfiguration").([]any)[0]
+			asMap(at(rule, "ServerSideEncryptionByDefault"))["SSEAlgorithm"] = "none"
+		}, "DocumentsBucket: default encryption none"},
+		{"a bucket open to public policies", func(tpl map[string]any, r *repo) {
+			asMap(bucketProps(tpl)["PublicAccessBlockConfiguration"])["BlockPublicPolicy"] = false
+		}, "public access block BlockPublicPolicy"},
+		{"a bucket without a public access block", func(tpl map[string]any, r *repo) {
+			delete(bucketProps(tpl), "PublicAccessBlockConfiguration")
+		}, "public access block RestrictPublicBuckets"},
+		{"a bucket with ACLs", func(tpl map[string]any, r *repo) {
+			bucketProps(tpl)["OwnershipControls"] = map[string]any{"Rules": []any{map[string]any{"ObjectOwnership": "ObjectWriter"}}}
+		}, "BucketOwnerEnforced"},
+		{"a bucket without versions", func(tpl map[string]any, r *repo) {
+			bucketProps(tpl)["VersioningConfiguration"] = map[string]any{"Status": "Suspended"}
+		}, "DocumentsBucket: versioning"},
+		{"a bucket deleted with the stack", func(tpl map[string]any, r *repo) {
+			delete(bucket(tpl), "DeletionPolicy")
+		}, "DocumentsBucket: DeletionPolicy"},
+		{"a bucket dropped when replaced", func(tpl map[string]any, r *repo) {
+			bucket(tpl)["UpdateReplacePolicy"] = "Delete"
+		}, "DocumentsBucket: DeletionPolicy and UpdateReplacePolicy"},
 		{"a role of its own", func(tpl map[string]any, r *repo) {
 			fnProps(tpl)["Role"] = "arn:aws-cn:iam::123456789012:role/admin"
 		}, "Role of its own"},
@@ -540,6 +639,21 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 				t.Errorf("violations %q; want one naming %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// The documents policy is the one widening the contract allows, in either order.
+func TestTemplateContractAllowsTheDocumentsPolicy(t *testing.T) {
+	base := readTemplate(t)
+	facts := readRepo(t, functionIDs(base))
+	table := map[string]any{"DynamoDBCrudPolicy": map[string]any{"TableName": ref("Table")}}
+	documents := map[string]any{"S3CrudPolicy": map[string]any{"BucketName": ref("DocumentsBucket")}}
+	for _, policies := range [][]any{{table, documents}, {documents, table}} {
+		tpl := readTemplate(t)
+		asMap(at(tpl, "Resources", "FilingFunction", "Properties"))["Policies"] = policies
+		if v := violations(tpl, facts); len(v) > 0 {
+			t.Errorf("policies %v: %v", policies, v)
+		}
 	}
 }
 

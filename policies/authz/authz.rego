@@ -159,7 +159,7 @@ grants["filing.list"] := {
 #   deadline by hand. A run is idempotent and judges by the cutoff instant, so a second run can
 #   change nothing; it acts on all records, hence scope any.
 # custom:
-#   basis: "seed 000 §二(二)1 (the 31 January report); DOMAIN.md §6; DOMAIN.md §7 (scheduler: run the deadline functions)"
+#   basis: "seed 000 §二(二)1 (the 31 January report); seed 001 §四(三) (the 30 June round); DOMAIN.md §6; DOMAIN.md §7 (scheduler: run the deadline functions)"
 grants["deadline.run"] := {
 	"roles": {
 		"scheduler": "any",
@@ -264,13 +264,17 @@ grants["sanction.waive"] := {
 # METADATA
 # title: notice.read — read one's own notices
 # description: >-
-#   The notices the platform sends (the reminders before the 31 January cutoff) go to agencies;
-#   an agency lists only its own (the handler sets the resource owner to the caller). Officers
-#   and everyone else have no notices here and are refused.
+#   The notices the platform sends go to agencies (the reminders before the 31 January cutoff)
+#   and to county governments (a missed cluster-zone round, the zone's reminders; their subject
+#   is their county code); each lists only its own (the handler sets the resource owner to the
+#   caller). Officers and everyone else have no notices here and are refused.
 # custom:
-#   basis: "seed 000 §二(二)1; DOMAIN.md §6 (reminders); DOMAIN.md §7 (nobody reads another party's records)"
+#   basis: "seed 000 §二(二)1; seed 001 §四(三), §四(五); DOMAIN.md §6 (reminders); DOMAIN.md §7 (nobody reads another party's records)"
 grants["notice.read"] := {
-	"roles": {"agency": "own"},
+	"roles": {
+		"agency": "own",
+		"county_government": "own",
+	},
 	"basis": rego.metadata.rule().custom.basis,
 }
 
@@ -442,6 +446,202 @@ grants["credit.write"] := {
 	"basis": rego.metadata.rule().custom.basis,
 }
 
+# METADATA
+# title: zone.read — see a designated cluster zone
+# description: >-
+#   The county government of the zone (the handler sets the owner and the division to the
+#   zone's county code), the prefecture officers over it and provincial officers. Anyone else
+#   is answered as if the zone did not exist; every other zone.* action is checked after this.
+# custom:
+#   basis: "seed 001 §四(五); DOMAIN.md §5; DOMAIN.md §7 (county government: its own cluster application, plans and summaries)"
+grants["zone.read"] := {
+	"roles": {
+		"county_government": "own",
+		"prefecture_officer": "division",
+		"province_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: zone.plan_file — file the implementation plan
+# description: The county government of the zone files its plan (《实施方案》) with the province.
+# custom:
+#   basis: "seed 001 §四(五)2; DOMAIN.md §7 (county government: its own plans and summaries)"
+grants["zone.plan_file"] := {
+	"roles": {"county_government": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: zone.plan_change — propose a change to the plan
+# description: The county government of the zone proposes, with its explanation (调整意见及说明).
+# custom:
+#   basis: "seed 001 §四(六); DOMAIN.md §7 (county government: its own plans and summaries)"
+grants["zone.plan_change"] := {
+	"roles": {"county_government": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: zone.plan_review — review or approve a change to the plan
+# description: >-
+#   The prefecture officer over the zone reviews first (经设区市知识产权局审核), then a provincial
+#   officer approves or refuses (报送省知识产权局批准); which stage a reviewer may decide is the
+#   change's, checked by the zone's lifecycle.
+# custom:
+#   basis: "seed 001 §四(六); DOMAIN.md §5; DOMAIN.md §7 (prefecture officer; provincial officer)"
+grants["zone.plan_review"] := {
+	"roles": {
+		"prefecture_officer": "division",
+		"province_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: zone.annual_submit — submit the yearly summary and plan
+# description: The county government of the zone, every year by the end of January.
+# custom:
+#   basis: "seed 001 §五(三); DOMAIN.md §7 (county government: its own plans and summaries)"
+grants["zone.annual_submit"] := {
+	"roles": {"county_government": "own"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: zone.assess — record the final assessment
+# description: >-
+#   The provincial IP bureau assesses a zone when its construction period ends (期满考核); its
+#   officers act on any zone of Jiangsu.
+# custom:
+#   basis: "seed 001 §四(六); DOMAIN.md §7 (provincial officers: assess clusters)"
+grants["zone.assess"] := {
+	"roles": {"province_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.create — start a cluster-zone application
+# description: >-
+#   A county government applies for its own county only (the handler sets the record's division
+#   to the application's county_code, which must be the caller's division). Whether the county
+#   may apply at all is the screening's, at submission.
+# custom:
+#   basis: "seed 001 §四(一); DOMAIN.md §5; DOMAIN.md §7 (county government: its own cluster application)"
+grants["cluster.create"] := {
+	"roles": {"county_government": "county"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.read — see a cluster-zone application and its documents
+# description: >-
+#   The county, the prefecture officers over it (the application goes through its prefecture
+#   bureau), provincial officers, and experts (any expert, for the provincial review; the
+#   service shows them only applications under review or decided). Everyone else is answered
+#   as if the application did not exist.
+# custom:
+#   basis: "seed 001 §四(三), §四(四); DOMAIN.md §5; DOMAIN.md §7 (county government; prefecture officer; provincial officer and experts)"
+grants["cluster.read"] := {
+	"roles": {
+		"county_government": "county",
+		"prefecture_officer": "division",
+		"province_officer": "division",
+		"expert": "any",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.list — the applications' queues
+# description: >-
+#   A collection: each role lists its queue (the county its own applications, the prefecture
+#   its counties', the province and experts a round's) and every item is checked with
+#   cluster.read.
+# custom:
+#   basis: "seed 001 §四(三), §四(四); DOMAIN.md §5; DOMAIN.md §7"
+grants["cluster.list"] := {
+	"roles": {
+		"county_government": "any",
+		"prefecture_officer": "any",
+		"province_officer": "any",
+		"expert": "any",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.edit — edit the application form
+# description: The county government of the application, while it is a draft or returned.
+# custom:
+#   basis: "seed 001 §四(三); DOMAIN.md §5; DOMAIN.md §7 (county government: its own cluster application)"
+grants["cluster.edit"] := {
+	"roles": {"county_government": "county"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.upload — upload one of the application's documents
+# description: >-
+#   The county uploads materials 2 to 5 (application form, work plan, authenticity commitment,
+#   supporting documents); the prefecture officer over the county uploads material 1, its
+#   recommendation letter. Which kind each may upload, and when, the service checks.
+# custom:
+#   basis: "seed 001 §四(三) 1–5; DOMAIN.md §5; DOMAIN.md §7 (county government; prefecture officer)"
+grants["cluster.upload"] := {
+	"roles": {
+		"county_government": "county",
+		"prefecture_officer": "division",
+	},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.submit — submit the application to the prefecture
+# description: The county government of the application; the screening decides whether it may.
+# custom:
+#   basis: "seed 001 §四(三) (向设区市知识产权局提出申报申请); DOMAIN.md §5; DOMAIN.md §7 (county government: its own cluster application)"
+grants["cluster.submit"] := {
+	"roles": {"county_government": "county"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.recommend — recommend or return an application
+# description: The prefecture officers over the county (设区市知识产权局审核合格后，提出推荐意见).
+# custom:
+#   basis: "seed 001 §四(三); DOMAIN.md §5; DOMAIN.md §7 (prefecture officer: recommend or return its counties' cluster applications)"
+grants["cluster.recommend"] := {
+	"roles": {"prefecture_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.score — an expert's evaluation
+# description: >-
+#   An expert scores applications under provincial review, never one from their own division
+#   (decision: an expert's division is their affiliation, and an expert does not evaluate the
+#   county they belong to, nor any county of the prefecture or province their division is).
+# custom:
+#   basis: "seed 001 §四(四) (组织专家评估); DOMAIN.md §5; DOMAIN.md §7 (provincial officer and experts: score)"
+grants["cluster.score"] := {
+	"roles": {"expert": "outside_division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
+# METADATA
+# title: cluster.review — site visit and selection
+# description: >-
+#   Provincial officers record the site visit and designate the zone or not (审核确认 by the
+#   provincial IP bureau).
+# custom:
+#   basis: "seed 001 §四(四); DOMAIN.md §5; DOMAIN.md §7 (provincial officer: review, designate)"
+grants["cluster.review"] := {
+	"roles": {"province_officer": "division"},
+	"basis": rego.metadata.rule().custom.basis,
+}
+
 # --- What a scope means -----------------------------------------------------------------------
 
 # METADATA
@@ -502,6 +702,31 @@ default principal_scopes := []
 principal_scopes := s if {
 	s := object.get(input, ["principal", "scopes"], [])
 	is_array(s)
+}
+
+# METADATA
+# title: Scope "county"
+# description: >-
+#   A county government acts on the records of its own county: the caller's division is the
+#   record's, exactly (a county government contains no other division).
+# custom:
+#   basis: "seed 001 §四(一); DOMAIN.md §7: county government: its own cluster application"
+in_scope("county") if {
+	valid_division(principal_division)
+	principal_division == resource_division
+}
+
+# METADATA
+# title: Scope "outside_division"
+# description: >-
+#   The record lies outside the caller's division (an expert never evaluates their own
+#   division's records); both divisions must be valid, so a missing one gains nothing.
+# custom:
+#   basis: "seed 001 §四(四); DOMAIN.md §7 (decision: experts do not evaluate their own division)"
+in_scope("outside_division") if {
+	valid_division(principal_division)
+	valid_division(resource_division)
+	not division_contains(principal_division, resource_division)
 }
 
 # METADATA
@@ -627,4 +852,14 @@ refusals contains reason(sprintf("division %s does not contain %s", [principal_d
 	valid_division(principal_division)
 	valid_division(resource_division)
 	not division_contains(principal_division, resource_division)
+}
+
+refusals contains reason(sprintf("only the county government of the record's county may %s", [action])) if {
+	grants[action].roles[role] == "county"
+	not in_scope("county")
+}
+
+refusals contains reason(sprintf("division %s contains %s: %s is for records outside one's own division", [principal_division, resource_division, action])) if {
+	grants[action].roles[role] == "outside_division"
+	not in_scope("outside_division")
 }

@@ -108,6 +108,8 @@ cases := {
 	"notices: city officer": {"req": request(city("320281"), "notice.read", {"kind": "notices", "owner": "officer-c"}), "allow": false},
 	"notices: scheduler": {"req": request(principal("scheduler", "cron", ""), "notice.read", {"kind": "notices", "owner": "cron"}), "allow": false},
 	"notices: anonymous": {"req": request(anonymous, "notice.read", {"kind": "notices"}), "allow": false},
+	"notices: county government, its own": {"req": request(principal("county_government", "320281", "320281"), "notice.read", {"kind": "notices", "owner": "320281"}), "allow": true},
+	"notices: county government, another's": {"req": request(principal("county_government", "320282", "320282"), "notice.read", {"kind": "notices", "owner": "320281"}), "allow": false},
 	"role names are case-sensitive": {"req": request(principal("Agency", agency_a, ""), "filing.read", filing_a), "allow": false},
 }
 
@@ -353,7 +355,7 @@ test_every_granted_role_is_known if {
 test_every_granted_scope_is_defined if {
 	every _, grant in authz.grants {
 		every _, scope in grant.roles {
-			scope in {"own", "division", "any", "credential", "submitter"}
+			scope in {"own", "division", "any", "credential", "submitter", "county", "outside_division"}
 		}
 	}
 }
@@ -370,6 +372,10 @@ test_the_filing_actions_are_granted if {
 		"claim.evaluate", "claim.submit", "claim.read", "claim.review_district",
 		"claim.review_city", "claim.review_notice", "claim.allocate", "claim.recover",
 		"credit.write",
+		"zone.read", "zone.plan_file", "zone.plan_change", "zone.plan_review",
+		"zone.annual_submit", "zone.assess",
+		"cluster.create", "cluster.read", "cluster.list", "cluster.edit", "cluster.upload",
+		"cluster.submit", "cluster.recommend", "cluster.score", "cluster.review",
 	}
 }
 
@@ -493,4 +499,115 @@ test_claim_decision[name] if {
 	some name, tc in claim_cases
 	d := authz.decision with input as tc.req
 	consistent(d, tc.allow)
+}
+
+# --- zone.*: a designated cluster zone of Jiangyin (320281) -------------------------------------
+
+zone_jy := {"kind": "cluster", "owner": "320281", "division": "320281"}
+
+county(code) := principal("county_government", code, code)
+
+prefecture(code) := principal("prefecture_officer", "pre-1", code)
+
+zone_cases := {
+	"zone read: the county": {"req": request(county("320281"), "zone.read", zone_jy), "allow": true},
+	"zone read: another county": {"req": request(county("320282"), "zone.read", zone_jy), "allow": false},
+	"zone read: its prefecture": {"req": request(prefecture("320200"), "zone.read", zone_jy), "allow": true},
+	"zone read: another prefecture": {"req": request(prefecture("320500"), "zone.read", zone_jy), "allow": false},
+	"zone read: the province": {"req": request(province("320000"), "zone.read", zone_jy), "allow": true},
+	"zone read: a city officer": {"req": request(city("320281"), "zone.read", zone_jy), "allow": false},
+	"zone read: an agency": {"req": request(owner_a, "zone.read", zone_jy), "allow": false},
+	"zone plan: the county": {"req": request(county("320281"), "zone.plan_file", zone_jy), "allow": true},
+	"zone plan: another county": {"req": request(county("320282"), "zone.plan_file", zone_jy), "allow": false},
+	"zone plan: the prefecture": {"req": request(prefecture("320200"), "zone.plan_file", zone_jy), "allow": false},
+	"zone change: the county": {"req": request(county("320281"), "zone.plan_change", zone_jy), "allow": true},
+	"zone change: the province": {"req": request(province("320000"), "zone.plan_change", zone_jy), "allow": false},
+	"zone review: its prefecture": {"req": request(prefecture("320200"), "zone.plan_review", zone_jy), "allow": true},
+	"zone review: another prefecture": {"req": request(prefecture("320500"), "zone.plan_review", zone_jy), "allow": false},
+	"zone review: the province": {"req": request(province("320000"), "zone.plan_review", zone_jy), "allow": true},
+	"zone review: the county": {"req": request(county("320281"), "zone.plan_review", zone_jy), "allow": false},
+	"zone annual: the county": {"req": request(county("320281"), "zone.annual_submit", zone_jy), "allow": true},
+	"zone annual: another county": {"req": request(county("320282"), "zone.annual_submit", zone_jy), "allow": false},
+	"zone assess: the province": {"req": request(province("320000"), "zone.assess", zone_jy), "allow": true},
+	"zone assess: the prefecture": {"req": request(prefecture("320200"), "zone.assess", zone_jy), "allow": false},
+	"zone assess: the county": {"req": request(county("320281"), "zone.assess", zone_jy), "allow": false},
+	"zone assess: an expert": {"req": request(principal("expert", "expert-1", "320000"), "zone.assess", zone_jy), "allow": false},
+}
+
+test_zone_decision[name] if {
+	some name, tc in zone_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
+# --- cluster.*: a cluster-zone application of Jiangyin (320281), under Wuxi (320200) ------------
+
+application_jy := {"kind": "cluster_application", "owner": "320281", "division": "320281"}
+
+applications := {"kind": "cluster_application"}
+
+expert(division) := principal("expert", "expert-1", division)
+
+cluster_cases := {
+	"cluster create: the county": {"req": request(county("320281"), "cluster.create", application_jy), "allow": true},
+	"cluster create: another county": {"req": request(county("320282"), "cluster.create", application_jy), "allow": false},
+	"cluster create: a county government of its prefecture": {"req": request(county("320200"), "cluster.create", application_jy), "allow": false},
+	"cluster create: a county without division": {"req": request(principal("county_government", "320281", ""), "cluster.create", application_jy), "allow": false},
+	"cluster create: the prefecture": {"req": request(prefecture("320200"), "cluster.create", application_jy), "allow": false},
+	"cluster read: the county": {"req": request(county("320281"), "cluster.read", application_jy), "allow": true},
+	"cluster read: another county": {"req": request(county("320282"), "cluster.read", application_jy), "allow": false},
+	"cluster read: its prefecture": {"req": request(prefecture("320200"), "cluster.read", application_jy), "allow": true},
+	"cluster read: another prefecture": {"req": request(prefecture("320500"), "cluster.read", application_jy), "allow": false},
+	"cluster read: the province": {"req": request(province("320000"), "cluster.read", application_jy), "allow": true},
+	"cluster read: an expert": {"req": request(expert("320500"), "cluster.read", application_jy), "allow": true},
+	"cluster read: a city officer": {"req": request(city("320281"), "cluster.read", application_jy), "allow": false},
+	"cluster read: an agency": {"req": request(owner_a, "cluster.read", application_jy), "allow": false},
+	"cluster list: the county": {"req": request(county("320281"), "cluster.list", applications), "allow": true},
+	"cluster list: the prefecture": {"req": request(prefecture("320200"), "cluster.list", applications), "allow": true},
+	"cluster list: the province": {"req": request(province("320000"), "cluster.list", applications), "allow": true},
+	"cluster list: an expert": {"req": request(expert("320500"), "cluster.list", applications), "allow": true},
+	"cluster list: a city officer": {"req": request(city("320281"), "cluster.list", applications), "allow": false},
+	"cluster edit: the county": {"req": request(county("320281"), "cluster.edit", application_jy), "allow": true},
+	"cluster edit: another county": {"req": request(county("320282"), "cluster.edit", application_jy), "allow": false},
+	"cluster edit: the prefecture": {"req": request(prefecture("320200"), "cluster.edit", application_jy), "allow": false},
+	"cluster upload: the county": {"req": request(county("320281"), "cluster.upload", application_jy), "allow": true},
+	"cluster upload: its prefecture": {"req": request(prefecture("320200"), "cluster.upload", application_jy), "allow": true},
+	"cluster upload: another prefecture": {"req": request(prefecture("320500"), "cluster.upload", application_jy), "allow": false},
+	"cluster upload: the province": {"req": request(province("320000"), "cluster.upload", application_jy), "allow": false},
+	"cluster submit: the county": {"req": request(county("320281"), "cluster.submit", application_jy), "allow": true},
+	"cluster submit: another county": {"req": request(county("320282"), "cluster.submit", application_jy), "allow": false},
+	"cluster submit: the prefecture": {"req": request(prefecture("320200"), "cluster.submit", application_jy), "allow": false},
+	"cluster recommend: its prefecture": {"req": request(prefecture("320200"), "cluster.recommend", application_jy), "allow": true},
+	"cluster recommend: another prefecture": {"req": request(prefecture("320500"), "cluster.recommend", application_jy), "allow": false},
+	"cluster recommend: the county": {"req": request(county("320281"), "cluster.recommend", application_jy), "allow": false},
+	"cluster recommend: the province": {"req": request(province("320000"), "cluster.recommend", application_jy), "allow": false},
+	"cluster score: an expert of another prefecture": {"req": request(expert("320500"), "cluster.score", application_jy), "allow": true},
+	"cluster score: an expert of another county of the prefecture": {"req": request(expert("320282"), "cluster.score", application_jy), "allow": true},
+	"cluster score: an expert of the county": {"req": request(expert("320281"), "cluster.score", application_jy), "allow": false},
+	"cluster score: an expert of its prefecture": {"req": request(expert("320200"), "cluster.score", application_jy), "allow": false},
+	"cluster score: an expert of the province": {"req": request(expert("320000"), "cluster.score", application_jy), "allow": false},
+	"cluster score: an expert without division": {"req": request(expert(""), "cluster.score", application_jy), "allow": false},
+	"cluster score: an expert on a record without division": {"req": request(expert("320500"), "cluster.score", applications), "allow": false},
+	"cluster score: the province": {"req": request(province("320000"), "cluster.score", application_jy), "allow": false},
+	"cluster review: the province": {"req": request(province("320000"), "cluster.review", application_jy), "allow": true},
+	"cluster review: an expert": {"req": request(expert("320500"), "cluster.review", application_jy), "allow": false},
+	"cluster review: the prefecture": {"req": request(prefecture("320200"), "cluster.review", application_jy), "allow": false},
+}
+
+test_cluster_decision[name] if {
+	some name, tc in cluster_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
+cluster_basis := "seed 001 §四(一); DOMAIN.md §5; DOMAIN.md §7 (county government: its own cluster application)"
+
+test_reason_another_county if {
+	d := authz.decision with input as request(county("320282"), "cluster.create", application_jy)
+	d.reasons == [sprintf("only the county government of the record's county may cluster.create (%s)", [cluster_basis])]
+}
+
+test_reason_expert_of_the_division if {
+	d := authz.decision with input as request(expert("320200"), "cluster.score", application_jy)
+	d.reasons == ["division 320200 contains 320281: cluster.score is for records outside one's own division (seed 001 §四(四) (组织专家评估); DOMAIN.md §5; DOMAIN.md §7 (provincial officer and experts: score))"]
 }

@@ -62,11 +62,13 @@ func TestDomainImportsOnlyTheStandardLibrary(t *testing.T) {
 	}
 }
 
-// Cloud-neutral core: only the host, the DynamoDB adapter and the functions' mains import AWS.
+// Cloud-neutral core: only the host, the DynamoDB and S3 adapters and the functions' mains
+// import AWS.
 func TestOnlyTheEdgesImportAWS(t *testing.T) {
 	allowed := func(path string) bool {
 		return path == module+"shared/host" || path == module+"shared/dynamo" ||
-			path == module+"shared/dynamo/dynamotest" || strings.HasPrefix(path, module+"functions/")
+			path == module+"shared/dynamo/dynamotest" || path == module+"shared/docs3" ||
+			path == module+"shared/docs3/s3test" || strings.HasPrefix(path, module+"functions/")
 	}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
@@ -95,7 +97,8 @@ func TestFunctionsDoNotDependOnTheLocalRunner(t *testing.T) {
 
 // Test helpers stay out of what ships.
 func TestOnlyTestsImportTestHelpers(t *testing.T) {
-	helpers := []string{module + "shared/testkit", module + "shared/dynamo/dynamotest", module + "shared/storetest"}
+	helpers := []string{module + "shared/testkit", module + "shared/dynamo/dynamotest", module + "shared/storetest",
+		module + "shared/doctest", module + "shared/docs3/s3test"}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
 			if slices.Contains(helpers, imp) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/notify"
 	"github.com/jsipa/ips/shared/policy"
 )
 
@@ -33,6 +34,11 @@ type Service struct {
 	authz     domain.Authorizer
 	policy    domain.Decider
 	clock     domain.Clock
+	// The cluster zones' deadlines (jun30.go, clusters.go): applications, zones, and the
+	// notices they send, delivered through sender as the reminders are.
+	applications domain.Repo[domain.ClusterApplication, *domain.ClusterApplication]
+	clusters     domain.Repo[domain.Cluster, *domain.Cluster]
+	sender       *Reminders
 }
 
 func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clock domain.Clock) *Service {
@@ -45,13 +51,25 @@ func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clo
 		authz:     authz,
 		policy:    policy,
 		clock:     clock,
+
+		applications: domain.Repo[domain.ClusterApplication, *domain.ClusterApplication]{Store: store, Collection: domain.ClusterApplicationCollection},
+		clusters:     domain.Repo[domain.Cluster, *domain.Cluster]{Store: store, Collection: domain.ClusterCollection},
+		sender:       NewReminders(store, authz, policy, notify.Log{}, clock),
 	}
 }
 
+// WithNotifier delivers the notices the runs send (a missed round, an overdue zone) through n
+// instead of the log.
+func (s *Service) WithNotifier(n domain.Notifier) *Service {
+	s.sender.notifier = n
+	return s
+}
+
 // RunInput names the deadline and the year whose deadline it is: {"deadline": "jan31",
-// "year": 2027} enforces 31 January 2027, so the reports for 2026.
+// "year": 2027} enforces 31 January 2027, so the reports for 2026; {"deadline": "jun30",
+// "year": 2027} closes the 2027 cluster-zone round at 1 July 2027 00:00.
 type RunInput struct {
-	Deadline string `json:"deadline" validate:"required,oneof=jan31"`
+	Deadline string `json:"deadline" validate:"required,oneof=jan31 jun30"`
 	Year     int    `json:"year" validate:"required,min=2000,max=2200"`
 }
 
@@ -61,7 +79,11 @@ func (s *Service) Run(ctx context.Context, p domain.Principal, in RunInput) (*do
 	if err := domain.Authorize(ctx, s.authz, p, "deadline.run", domain.Resource{Kind: "deadline_run"}); err != nil {
 		return nil, err
 	}
-	return s.run(ctx, in.Year, domain.RunTrigger{At: s.clock.Now(), By: domain.ActorOf(p), Via: "http"})
+	trigger := domain.RunTrigger{At: s.clock.Now(), By: domain.ActorOf(p), Via: "http"}
+	if in.Deadline == domain.DeadlineJun30 {
+		return s.runJun30(ctx, in.Year, trigger)
+	}
+	return s.run(ctx, in.Year, trigger)
 }
 
 // RunScheduled enforces the 31 January deadline that had passed at scheduledFor, the instant
@@ -77,13 +99,17 @@ func (s *Service) run(ctx context.Context, year int, trigger domain.RunTrigger) 
 			ZH: fmt.Sprintf("%d年1月31日的截止时间（%s）尚未到达，不能执行", year, cutoff.Format("2006-01-02 15:04 -07:00")),
 			EN: fmt.Sprintf("The 31 January %d deadline has not passed yet; it passes at %s.", year, cutoff.Format(time.RFC3339))}}
 	}
-	run, err := s.begin(ctx, year, cutoff, trigger)
+	run, err := s.begin(ctx, domain.DeadlineJan31, year, cutoff, trigger)
 	if err != nil {
 		return nil, err
 	}
 	counts, created, err := s.enforceJan31(ctx, year-1, trigger)
 	if err != nil {
 		// The run stays "running": the next start resumes it, creating only what is missing.
+		return nil, err
+	}
+	// The zones' summaries and plans, due the same night (seed 001 §五(三); DOMAIN.md §6).
+	if err := s.enforceZoneAnnuals(ctx, year, run.ID, counts, &created); err != nil {
 		return nil, err
 	}
 	return s.runs.Update(ctx, run.ID, func(r *domain.DeadlineRun) error {
@@ -93,8 +119,8 @@ func (s *Service) run(ctx context.Context, year int, trigger domain.RunTrigger) 
 }
 
 // begin creates the run record, or adds this start to an existing one.
-func (s *Service) begin(ctx context.Context, year int, cutoff time.Time, trigger domain.RunTrigger) (*domain.DeadlineRun, error) {
-	run := &domain.DeadlineRun{ID: domain.DeadlineRunID(domain.DeadlineJan31, year), Deadline: domain.DeadlineJan31,
+func (s *Service) begin(ctx context.Context, deadline string, year int, cutoff time.Time, trigger domain.RunTrigger) (*domain.DeadlineRun, error) {
+	run := &domain.DeadlineRun{ID: domain.DeadlineRunID(deadline, year), Deadline: deadline,
 		Year: year, Cutoff: cutoff, Status: domain.RunRunning, StartedAt: trigger.At,
 		Triggers: []domain.RunTrigger{trigger}, Counts: map[string]int{}, Created: []string{}}
 	err := s.runs.Create(ctx, run)

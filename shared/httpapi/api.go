@@ -49,6 +49,8 @@ type Deps struct {
 	Log    *slog.Logger
 	// Notifier delivers notices outside the platform; nil means notify.Log, a JSON log line.
 	Notifier domain.Notifier
+	// Documents keeps uploaded files (docfs on a folder, docs3 on S3).
+	Documents domain.Documents
 }
 
 // Access says whether a route needs a credential.
@@ -119,6 +121,11 @@ type Response struct {
 	Body     any
 	Version  int64 // sets a strong ETag when above zero
 	Location string
+	// Raw, when set, is answered instead of Body as ContentType (a downloaded document), read
+	// whole and closed by the pipeline; Filename names it in Content-Disposition: attachment.
+	Raw         io.ReadCloser
+	ContentType string
+	Filename    string
 }
 
 // List is the shape of every list answer (API.md Lists).
@@ -135,6 +142,29 @@ type Function struct {
 	mux    *http.ServeMux
 	idem   *domain.Idempotency
 	jobs   map[string]Job
+	raw    map[string]RawBody
+}
+
+// RawBody lets the route Method Path take its body as a stream of MediaType of at most Max
+// bytes, which the handler reads from Request.Body (an upload), instead of the JSON Payload
+// every other route reads under MaxBodyBytes. Another Content-Type is 415; a declared
+// Content-Length over Max is 413 before anything is read, and a body that turns out longer
+// fails its Read with the same 413. A raw route takes no Idempotency-Key: make it a PUT that
+// is idempotent by itself.
+type RawBody struct {
+	Method, Path, MediaType string
+	Max                     int64
+}
+
+// WithRawBodies gives routes of the function raw bodies (RawBody).
+func (f *Function) WithRawBodies(rules ...RawBody) *Function {
+	if f.raw == nil {
+		f.raw = map[string]RawBody{}
+	}
+	for _, r := range rules {
+		f.raw[r.Method+" "+r.Path] = r
+	}
+	return f
 }
 
 // NewFunction builds the handler for routes.
@@ -282,7 +312,12 @@ func (f *Function) serveRoute(rt Route) http.HandlerFunc {
 // run takes a request through body reading, authentication, idempotency and the handler, and
 // returns the answer as bytes so an idempotent retry can replay it exactly.
 func (f *Function) run(rt Route, req *Request) (int, map[string]string, []byte, error) {
-	if err := readBody(req); err != nil {
+	rawRule, raw := f.raw[rt.Method+" "+rt.Path]
+	if raw {
+		if err := rawBody(req, rawRule); err != nil {
+			return 0, nil, nil, err
+		}
+	} else if err := readBody(req); err != nil {
 		return 0, nil, nil, err
 	}
 	if rt.Access == SignedIn {
@@ -300,7 +335,7 @@ func (f *Function) run(rt Route, req *Request) (int, map[string]string, []byte, 
 		}
 	}
 	key := req.Header.Get("Idempotency-Key")
-	if req.Method != http.MethodPost || key == "" {
+	if req.Method != http.MethodPost || key == "" || raw {
 		return f.handle(rt, req)
 	}
 	return f.idempotent(rt, req, key)
@@ -374,6 +409,18 @@ func (f *Function) handle(rt Route, req *Request) (int, map[string]string, []byt
 	if resp.Location != "" {
 		header["Location"] = resp.Location
 	}
+	if resp.Raw != nil {
+		defer resp.Raw.Close()
+		b, err := io.ReadAll(resp.Raw)
+		if err != nil {
+			return 0, nil, nil, domain.Internal(err)
+		}
+		header["Content-Type"] = resp.ContentType
+		if resp.Filename != "" {
+			header["Content-Disposition"] = mime.FormatMediaType("attachment", map[string]string{"filename": resp.Filename})
+		}
+		return status, header, b, nil
+	}
 	if resp.Body == nil {
 		return status, header, nil, nil
 	}
@@ -410,6 +457,50 @@ func readBody(req *Request) error {
 			"The body must be JSON, sent with Content-Type: application/json.")
 	}
 	return nil
+}
+
+// rawBody checks a raw route's body before its handler streams it: its media type and declared
+// length, and a reader that fails past rule.Max.
+func rawBody(req *Request, rule RawBody) error {
+	tooBig := func() error {
+		return domain.NewError(domain.CodeTooLarge, fmt.Sprintf("请求内容不得超过 %d 字节", rule.Max),
+			fmt.Sprintf("The body must not exceed %d bytes.", rule.Max))
+	}
+	if req.ContentLength > rule.Max {
+		return tooBig()
+	}
+	mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || mt != rule.MediaType {
+		return domain.NewError(domain.CodeUnsupportedMedia, "请求内容须为 "+rule.MediaType+"（Content-Type: "+rule.MediaType+"）",
+			"The body must be sent with Content-Type: "+rule.MediaType+".")
+	}
+	if req.Request.Body == nil {
+		req.Request.Body = http.NoBody
+	}
+	req.Request.Body = &limitedBody{ReadCloser: req.Request.Body, left: rule.Max, err: tooBig()}
+	return nil
+}
+
+// limitedBody reads at most left bytes and fails with err when the body holds more.
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+	err  error
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, b.err
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return 0, b.err
+	}
+	return n, err
 }
 
 func tooLarge() error {

@@ -25,7 +25,8 @@ func DeadlineJan31(d Deps) *Function {
 	if notifier == nil {
 		notifier = notify.Log{Log: d.Log}
 	}
-	h := deadlineHandlers{svc: deadlines.New(d.Store, d.Authz, d.Policy, d.Clock),
+	// The HTTP route runs every deadline, jun30 included (deadline-jun30 is scheduled only).
+	h := deadlineHandlers{svc: deadlines.New(d.Store, d.Authz, d.Policy, d.Clock).WithNotifier(notifier),
 		reminders: deadlines.NewReminders(d.Store, d.Authz, d.Policy, notifier, d.Clock)}
 	return NewFunction("deadline-jan31", d, []Route{
 		{http.MethodPost, "/v1/deadline-runs", SignedIn, h.run},
@@ -98,8 +99,8 @@ func (h deadlineHandlers) list(ctx context.Context, r *Request) (Response, error
 	}
 	q := r.URL.Query()
 	in := deadlines.ListInput{Deadline: q.Get("deadline"), Limit: limit, Cursor: cursor}
-	if in.Deadline != "" && in.Deadline != domain.DeadlineJan31 {
-		return Response{}, badQuery("deadline", "oneof", "须为 jan31", "must be jan31")
+	if in.Deadline != "" && in.Deadline != domain.DeadlineJan31 && in.Deadline != domain.DeadlineJun30 {
+		return Response{}, badQuery("deadline", "oneof", "须为 jan31 或 jun30", "must be jan31 or jun30")
 	}
 	if y := q.Get("year"); y != "" {
 		n, err := strconv.Atoi(y)

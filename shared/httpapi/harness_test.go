@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jsipa/ips/shared/auth"
+	"github.com/jsipa/ips/shared/docfs"
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/shared/policy"
@@ -64,8 +65,12 @@ func newHarnessOn(t *testing.T, store domain.Store, build func(httpapi.Deps) *ht
 	clock := &domain.SettableClock{}
 	clock.Set(time.Date(2027, 1, 15, 10, 0, 0, 0, domain.Shanghai), true)
 	logs := &testkit.SyncBuffer{}
+	documents, err := docfs.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	deps := httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: auth.NewStatic("urn:test", "ips-test", signer.PublicKeys(), clock.Now),
-		Clock: clock, Log: slog.New(slog.NewJSONHandler(logs, nil))}
+		Clock: clock, Log: slog.New(slog.NewJSONHandler(logs, nil)), Documents: documents}
 	var handler http.Handler = build(deps)
 	if len(more) > 0 {
 		mux := http.NewServeMux()

@@ -37,6 +37,10 @@ const (
 	QueryReportParameters = "data.annual_report.parameters"
 	// QuerySubsidy turns a domain.SubsidyFacts into a domain.SubsidyDecision.
 	QuerySubsidy = "data.subsidy.decision"
+	// QueryClusterScreening turns a domain.ScreeningFacts into a domain.ScreeningDecision.
+	QueryClusterScreening = "data.cluster.screening"
+	// QueryClusterAssessment turns a domain.AssessmentFacts into a domain.AssessmentDecision.
+	QueryClusterAssessment = "data.cluster.assessment"
 )
 
 // queries is every decision prepared at Load. A new decision (sanctions, subsidy, cluster
@@ -48,6 +52,8 @@ var queries = []string{
 	QueryEligibility,
 	QueryReportParameters,
 	QuerySubsidy,
+	QueryClusterScreening,
+	QueryClusterAssessment,
 }
 
 var (
