@@ -22,7 +22,15 @@ DYNALITE := tools/node_modules/dynalite/package.json
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := tools/bin/versitygw
 VERSITYGW_STAMP := tools/bin/.versitygw-$(VERSITYGW_VERSION)
-tools: $(DYNALITE) $(VERSITYGW)
+# chromium: Debian's package, which the browser tests (infra/local/browser_*_test.go) drive
+# through chromedp (fonts-wqy-microhei so screenshots show Chinese); they fail, never skip,
+# without it.
+CHROMIUM := /usr/bin/chromium
+tools: $(DYNALITE) $(VERSITYGW) $(CHROMIUM)
+$(CHROMIUM):
+	@echo "installing chromium (Debian package) for the browser tests"
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
 $(DYNALITE): tools/package.json tools/package-lock.json
 	@command -v npm >/dev/null || { echo "installing Node.js and npm (Debian packages)"; \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \

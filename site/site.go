@@ -4,5 +4,5 @@ package site
 
 import "embed"
 
-//go:embed *.html *.css
+//go:embed *.html *.css js/*.js js/pages/*.js
 var Files embed.FS

@@ -200,6 +200,39 @@ func (s *Service) Get(ctx context.Context, p domain.Principal, id string) (*doma
 	return c, nil
 }
 
+// Queue lists the claims of a status (a review stage's queue), by district then oldest
+// submission, keeping those the caller may read (claim.read per item). An officer's division
+// narrows the index to its districts: a county code to itself, 32xx00 to 32xx, 320000 to 32.
+func (s *Service) Queue(ctx context.Context, p domain.Principal, status domain.ClaimStatus, cursor string, limit int) ([]*domain.Claim, string, error) {
+	q := domain.Query{Index: 3, Partition: "claim_status#" + string(status), Cursor: cursor, Limit: limit}
+	reviewer := p.Role == domain.RoleDistrictReviewer || p.Role == domain.RoleCityOfficer || p.Role == domain.RoleProvinceOfficer
+	if d := p.Division; reviewer && len(d) == 6 {
+		switch {
+		case strings.HasSuffix(d, "0000"):
+			q.Prefix = d[:2]
+		case strings.HasSuffix(d, "00"):
+			q.Prefix = d[:4]
+		default:
+			q.Prefix = d + "#"
+		}
+	}
+	recs, next, err := s.claims.Query(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*domain.Claim, 0, len(recs))
+	for _, c := range recs {
+		d, err := s.authz.Authorize(ctx, domain.AuthzRequest{Principal: p, Action: "claim.read", Resource: resourceOf(&c.Body)})
+		if err != nil {
+			return nil, "", err
+		}
+		if d.Allow {
+			out = append(out, c)
+		}
+	}
+	return out, next, nil
+}
+
 // Resubmit replaces a returned claim and sends it back to the stage that returned it.
 func (s *Service) Resubmit(ctx context.Context, p domain.Principal, id string, body domain.ClaimBody, ifMatch int64) (*domain.Claim, error) {
 	cur, err := s.Get(ctx, p, id)

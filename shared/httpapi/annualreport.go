@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/jsipa/ips/shared/domain"
@@ -18,6 +19,7 @@ func AnnualReport(d Deps) *Function {
 		{http.MethodPut, report, SignedIn, h.submit},
 		{http.MethodGet, report, SignedIn, h.get},
 		{http.MethodPost, report + "/review", SignedIn, h.review},
+		{http.MethodGet, "/v1/annual-reports", SignedIn, h.queue},
 	})
 }
 
@@ -88,4 +90,28 @@ func (h reportHandlers) review(ctx context.Context, r *Request) (Response, error
 		return Response{}, err
 	}
 	return reportResponse(http.StatusOK, rep), nil
+}
+
+// reportStatuses are the statuses GET /v1/annual-reports?status= lists.
+var reportStatuses = []domain.ReportStatus{domain.ReportSubmitted, domain.ReportReturned, domain.ReportAccepted}
+
+// queue serves GET /v1/annual-reports?status= (default submitted): the reports of a status the
+// caller may read, oldest submission first (the officers' review queue).
+func (h reportHandlers) queue(ctx context.Context, r *Request) (Response, error) {
+	limit, cursor, err := r.Page()
+	if err != nil {
+		return Response{}, err
+	}
+	status := domain.ReportStatus(r.URL.Query().Get("status"))
+	if status == "" {
+		status = domain.ReportSubmitted
+	}
+	if !slices.Contains(reportStatuses, status) {
+		return Response{}, badQuery("status", "oneof", "须为 submitted、returned 或 accepted", "must be submitted, returned or accepted")
+	}
+	items, next, err := h.svc.Queue(ctx, r.Principal, status, cursor, limit)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Body: List[*domain.AnnualReport]{Items: items, NextCursor: next}}, nil
 }

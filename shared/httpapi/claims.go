@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"slices"
 
 	"github.com/jsipa/ips/shared/claims"
 	"github.com/jsipa/ips/shared/domain"
@@ -120,4 +121,29 @@ func (h claimHandlers) notices(ctx context.Context, r *Request) (Response, error
 		return Response{}, err
 	}
 	return Response{Body: List[claims.PublicNotice]{Items: items, NextCursor: next}}, nil
+}
+
+// claimStatuses are the statuses GET /v1/subsidy-claims?status= lists.
+var claimStatuses = []domain.ClaimStatus{domain.ClaimSubmitted, domain.ClaimCityReview, domain.ClaimPublicNotice,
+	domain.ClaimAllocation, domain.ClaimAllocated, domain.ClaimReturned, domain.ClaimRejected, domain.ClaimRecovered}
+
+// queue serves GET /v1/subsidy-claims?status= (default submitted): a review stage's queue, the
+// claims of a status the caller may read, by district then oldest submission.
+func (h claimHandlers) queue(ctx context.Context, r *Request) (Response, error) {
+	limit, cursor, err := r.Page()
+	if err != nil {
+		return Response{}, err
+	}
+	status := domain.ClaimStatus(r.URL.Query().Get("status"))
+	if status == "" {
+		status = domain.ClaimSubmitted
+	}
+	if !slices.Contains(claimStatuses, status) {
+		return Response{}, badQuery("status", "oneof", "申请状态无效", "is not a claim status")
+	}
+	items, next, err := h.svc.Queue(ctx, r.Principal, status, cursor, limit)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Body: List[*domain.Claim]{Items: items, NextCursor: next}}, nil
 }

@@ -21,6 +21,7 @@ func SubsidyClaim(d Deps) *Function {
 		{http.MethodGet, "/v1/eligibility", SignedIn, h.check},
 		{http.MethodPost, "/v1/subsidy-evaluations", SignedIn, c.evaluate},
 		{http.MethodPost, "/v1/subsidy-claims", SignedIn, c.submit},
+		{http.MethodGet, "/v1/subsidy-claims", SignedIn, c.queue},
 		{http.MethodGet, "/v1/subsidy-claims/{id}", SignedIn, c.get},
 		{http.MethodPut, "/v1/subsidy-claims/{id}", SignedIn, c.resubmit},
 		{http.MethodPost, "/v1/subsidy-claims/{id}/reviews", SignedIn, c.review},

@@ -185,6 +185,27 @@ func (s *Service) Get(ctx context.Context, p domain.Principal, uscc string, year
 	return r, nil
 }
 
+// Queue lists the reports of a status, oldest submission first, keeping those the caller may
+// read (report.read per item, as the filing queue does): the officers' review queue for the
+// workbench. A page may hold fewer than limit items; next is empty on the last page.
+func (s *Service) Queue(ctx context.Context, p domain.Principal, status domain.ReportStatus, cursor string, limit int) ([]*domain.AnnualReport, string, error) {
+	recs, next, err := s.reports.Query(ctx, domain.Query{Index: 3, Partition: domain.ReportStatusPartition(status), Cursor: cursor, Limit: limit})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]*domain.AnnualReport, 0, len(recs))
+	for _, r := range recs {
+		d, err := s.authz.Authorize(ctx, domain.AuthzRequest{Principal: p, Action: "report.read", Resource: resourceOf(r)})
+		if err != nil {
+			return nil, "", err
+		}
+		if d.Allow {
+			out = append(out, r)
+		}
+	}
+	return out, next, nil
+}
+
 // ReviewInput is a city officer's decision on a submitted report.
 type ReviewInput struct {
 	Outcome string                `json:"outcome" validate:"required,oneof=accept return"`
