@@ -6,3 +6,8 @@ import "embed"
 
 //go:embed *.html *.css js/*.js js/pages/*.js
 var Files embed.FS
+
+// ContentSecurityPolicy is the site's policy wherever it is served: the local runner sends it,
+// and template.yaml's CloudFront headers must equal it (infra/sam checks). No inline script or
+// style: every page's code is a module of the site's own origin.
+const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"

@@ -19,6 +19,7 @@ import (
 	"github.com/jsipa/ips/shared/dynamo"
 	"github.com/jsipa/ips/shared/host"
 	"github.com/jsipa/ips/shared/httpapi"
+	"github.com/jsipa/ips/site"
 )
 
 const root = "../.."
@@ -248,7 +249,9 @@ func violations(tpl map[string]any, r repo) []string {
 		bad("%d HTTP APIs, want exactly one", apis)
 	}
 	out = append(out, tableViolations(asMap(resources["Table"]), r.table)...)
-	out = append(out, bucketViolations(asMap(resources["DocumentsBucket"]))...)
+	out = append(out, bucketViolations("DocumentsBucket", asMap(resources["DocumentsBucket"]))...)
+	out = append(out, bucketViolations("SiteBucket", asMap(resources["SiteBucket"]))...)
+	out = append(out, siteViolations(resources)...)
 
 	inTemplate := map[string]bool{}
 	for _, id := range functionIDs(tpl) {
@@ -334,37 +337,79 @@ func leastPrivilege(policies any) bool {
 	return false
 }
 
-// bucketViolations holds the DocumentsBucket resource to the care applicants' documents need:
-// encrypted at rest, never public, owned by the account alone, versioned, and retained.
-func bucketViolations(bucket map[string]any) []string {
+// bucketViolations holds a bucket to the care applicants' documents and the site need:
+// encrypted at rest, never public (the site is read through CloudFront only), owned by the
+// account alone, versioned, and retained.
+func bucketViolations(name string, bucket map[string]any) []string {
 	var out []string
 	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 	if at(bucket, "Type") != "AWS::S3::Bucket" {
-		return []string{"no DocumentsBucket resource of type AWS::S3::Bucket"}
+		return []string{"no " + name + " resource of type AWS::S3::Bucket"}
 	}
 	if at(bucket, "DeletionPolicy") != "Retain" || at(bucket, "UpdateReplacePolicy") != "Retain" {
-		bad("DocumentsBucket: DeletionPolicy and UpdateReplacePolicy must be Retain")
+		bad("%s: DeletionPolicy and UpdateReplacePolicy must be Retain", name)
 	}
 	p := at(bucket, "Properties")
 	rules, _ := at(p, "BucketEncryption", "ServerSideEncryptionConfiguration").([]any)
 	if len(rules) == 0 {
-		bad("DocumentsBucket: no default encryption (BucketEncryption)")
+		bad("%s: no default encryption (BucketEncryption)", name)
 	}
 	for _, rule := range rules {
 		if alg := at(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm"); !slices.Contains([]any{"AES256", "aws:kms", "aws:kms:dsse"}, alg) {
-			bad("DocumentsBucket: default encryption %v is not AES256, aws:kms or aws:kms:dsse", alg)
+			bad("%s: default encryption %v is not AES256, aws:kms or aws:kms:dsse", name, alg)
 		}
 	}
 	for _, block := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
 		if at(p, "PublicAccessBlockConfiguration", block) != true {
-			bad("DocumentsBucket: public access block %s is not true", block)
+			bad("%s: public access block %s is not true", name, block)
 		}
 	}
 	if want := []any{map[string]any{"ObjectOwnership": "BucketOwnerEnforced"}}; !reflect.DeepEqual(at(p, "OwnershipControls", "Rules"), want) {
-		bad("DocumentsBucket: object ownership must be BucketOwnerEnforced (ACLs off), not %v", at(p, "OwnershipControls", "Rules"))
+		bad("%s: object ownership must be BucketOwnerEnforced (ACLs off), not %v", name, at(p, "OwnershipControls", "Rules"))
 	}
 	if at(p, "VersioningConfiguration", "Status") != "Enabled" {
-		bad("DocumentsBucket: versioning is not Enabled")
+		bad("%s: versioning is not Enabled", name)
+	}
+	return out
+}
+
+// siteViolations holds the site's CDN to what the local runner does: HTTPS only, the API under
+// the same origin (so the site's connect-src 'self' reaches it), the bucket readable only by the
+// distribution, and the runner's security headers.
+func siteViolations(resources map[string]any) []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	cfg := at(resources["SiteDistribution"], "Properties", "DistributionConfig")
+	if at(resources["SiteDistribution"], "Type") != "AWS::CloudFront::Distribution" || cfg == nil {
+		return []string{"no SiteDistribution resource of type AWS::CloudFront::Distribution"}
+	}
+	def := at(cfg, "DefaultCacheBehavior")
+	if at(def, "ViewerProtocolPolicy") != "redirect-to-https" {
+		bad("SiteDistribution: the site must redirect to HTTPS, not %v", at(def, "ViewerProtocolPolicy"))
+	}
+	if !reflect.DeepEqual(at(def, "ResponseHeadersPolicyId"), ref("SiteHeaders")) {
+		bad("SiteDistribution: the site's responses must carry SiteHeaders")
+	}
+	api := false
+	behaviors, _ := at(cfg, "CacheBehaviors").([]any)
+	for _, b := range behaviors {
+		if at(b, "PathPattern") == "/v1/*" {
+			api = at(b, "ViewerProtocolPolicy") == "https-only"
+		}
+	}
+	if !api {
+		bad("SiteDistribution: /v1/* must reach the API over HTTPS only, on the site's own origin")
+	}
+	headers := at(resources["SiteHeaders"], "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig")
+	if got := at(headers, "ContentSecurityPolicy", "ContentSecurityPolicy"); got != site.ContentSecurityPolicy {
+		bad("SiteHeaders: Content-Security-Policy %q differs from the runner's %q", got, site.ContentSecurityPolicy)
+	}
+	if at(headers, "FrameOptions", "FrameOption") != "DENY" || at(headers, "ContentTypeOptions", "Override") != true {
+		bad("SiteHeaders: frame options DENY and nosniff are required")
+	}
+	policy := at(resources["SiteBucketPolicy"], "Properties", "PolicyDocument", "Statement")
+	if text := fmt.Sprint(policy); !strings.Contains(text, "cloudfront.amazonaws.com") || !strings.Contains(text, "AWS:SourceArn") {
+		bad("SiteBucketPolicy: only the distribution (cloudfront.amazonaws.com with its AWS:SourceArn) may read the site bucket")
 	}
 	return out
 }
@@ -527,6 +572,20 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 			cutoff := asMap(at(tpl, "Resources", "DeadlineJan31Function", "Properties", "Events", "Cutoff", "Properties"))
 			cutoff["Input"] = strings.Replace(cutoff["Input"].(string), "<aws.scheduler.scheduled-time>", "", 1)
 		}, "scheduled_time"},
+		{"a site served over plain HTTP", func(tpl map[string]any, r *repo) {
+			def := asMap(at(tpl, "Resources", "SiteDistribution", "Properties", "DistributionConfig", "DefaultCacheBehavior"))
+			def["ViewerProtocolPolicy"] = "allow-all"
+		}, "redirect to HTTPS"},
+		{"a site with a weaker CSP than the runner's", func(tpl map[string]any, r *repo) {
+			csp := asMap(at(tpl, "Resources", "SiteHeaders", "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig", "ContentSecurityPolicy"))
+			csp["ContentSecurityPolicy"] = "default-src * 'unsafe-inline'"
+		}, "Content-Security-Policy"},
+		{"a public site bucket", func(tpl map[string]any, r *repo) {
+			asMap(at(tpl, "Resources", "SiteBucket", "Properties", "PublicAccessBlockConfiguration"))["BlockPublicPolicy"] = false
+		}, "SiteBucket: public access block"},
+		{"a site bucket anyone may read", func(tpl map[string]any, r *repo) {
+			asMap(at(tpl, "Resources", "SiteBucketPolicy", "Properties", "PolicyDocument"))["Statement"] = []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}}
+		}, "SiteBucketPolicy"},
 		{"a function without a folder", func(tpl map[string]any, r *repo) {
 			asMap(tpl["Resources"])["GhostFunction"] = asMap(tpl["Resources"])["FilingFunction"]
 		}, "no functions/ghost/main.go"},
