@@ -49,14 +49,19 @@ type rawBody struct {
 	Data        []byte
 }
 
-// newBrowser starts the platform and a headless chromium for t; both stop when t ends.
-func newBrowser(t *testing.T) *browser {
+// newBrowser starts the platform and a headless chromium for t; both stop when t ends. options
+// change the platform's config before it starts (an OIDC provider to sign in with).
+func newBrowser(t *testing.T, options ...func(*config)) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the browser tests need Debian's chromium at %s: run `make tools` (or `apt-get install chromium`): %v", chromiumPath, err)
 	}
 	dataDir := t.TempDir()
-	plat, err := newPlatform(context.Background(), config{DataDir: dataDir})
+	cfg := config{DataDir: dataDir}
+	for _, o := range options {
+		o(&cfg)
+	}
+	plat, err := newPlatform(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

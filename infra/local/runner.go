@@ -1,13 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jsipa/ips/infra/catalog"
@@ -16,6 +20,7 @@ import (
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/host"
 	"github.com/jsipa/ips/shared/httpapi"
+	"github.com/jsipa/ips/shared/oidclogin"
 	"github.com/jsipa/ips/site"
 )
 
@@ -30,10 +35,18 @@ type config struct {
 	Addr    string // IPS_ADDR
 	DataDir string // IPS_DATA_DIR
 	Now     string // IPS_NOW: pins the clock at this instant
+
+	// An OIDC provider to sign in with besides dev mode (IPS_OIDC_ISSUER, IPS_OIDC_AUDIENCE,
+	// IPS_OIDC_CLIENT_ID defaulting to the audience, IPS_OIDC_CLIENT_SECRET, IPS_OIDC_SCOPE).
+	// Without an issuer only dev tokens are accepted.
+	OIDC app.Config
 }
 
 func configFromEnv() config {
 	c := config{Addr: os.Getenv("IPS_ADDR"), DataDir: os.Getenv("IPS_DATA_DIR"), Now: os.Getenv("IPS_NOW")}
+	env := app.ConfigFromEnv()
+	c.OIDC = app.Config{Issuer: env.Issuer, Audience: env.Audience, JWKSURL: env.JWKSURL,
+		ClientID: env.ClientID, ClientSecret: env.ClientSecret, Scope: env.Scope}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"
 	}
@@ -64,11 +77,19 @@ func newPlatform(ctx context.Context, cfg config) (*platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	verifier := auth.NewStatic(devIssuer, devAudience, signer.PublicKeys(), clock.Now)
+	var verifier httpapi.Authenticator = auth.NewStatic(devIssuer, devAudience, signer.PublicKeys(), clock.Now)
+	var login httpapi.Login
+	if cfg.OIDC.Issuer != "" {
+		verifier, login, err = withProvider(ctx, cfg.OIDC, verifier, clock)
+		if err != nil {
+			return nil, err
+		}
+	}
 	deps, closeDeps, err := app.Build(ctx, app.Config{DataDir: cfg.DataDir}, verifier, clock)
 	if err != nil {
 		return nil, err
 	}
+	deps.Login = login
 	p := &platform{functions: map[string]*httpapi.Function{}, clock: clock, close: closeDeps}
 	mux := http.NewServeMux()
 	for name, build := range catalog.HTTPFunctions {
@@ -84,6 +105,60 @@ func newPlatform(ctx context.Context, cfg config) (*platform, error) {
 	mux.Handle("/", siteHandler(site.Files))
 	p.handler = mux
 	return p, nil
+}
+
+// withProvider adds an OIDC provider to dev mode: its tokens are verified as a deployment
+// verifies them (on the platform's clock, like dev tokens), dev tokens still are, and the site
+// offers to sign in with it.
+func withProvider(ctx context.Context, oc app.Config, dev httpapi.Authenticator, clock domain.Clock) (httpapi.Authenticator, httpapi.Login, error) {
+	if oc.Issuer == devIssuer {
+		return nil, nil, fmt.Errorf("IPS_OIDC_ISSUER %q is the dev tokens' own issuer", oc.Issuer)
+	}
+	provider, err := auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: oc.Issuer, Audience: oc.Audience, JWKSURL: oc.JWKSURL, Now: clock.Now})
+	if err != nil {
+		return nil, nil, fmt.Errorf("IPS_OIDC_ISSUER, IPS_OIDC_AUDIENCE: %w", err)
+	}
+	both := byIssuer{devIssuer: dev, oc.Issuer: provider}
+	login, err := oidclogin.New(oidclogin.Config{Issuer: oc.Issuer, ClientID: cmp.Or(oc.ClientID, oc.Audience),
+		ClientSecret: oc.ClientSecret, Scope: oc.Scope, Verifier: both})
+	if err != nil {
+		return nil, nil, err
+	}
+	return both, login, nil
+}
+
+// byIssuer verifies a token with the verifier of the issuer it names. The iss claim is read
+// before any check only to choose; the chosen verifier checks it again with everything else.
+type byIssuer map[string]httpapi.Authenticator
+
+func (v byIssuer) Verify(ctx context.Context, token string) (domain.Principal, error) {
+	iss, err := unverifiedIssuer(token)
+	if err != nil {
+		return domain.Principal{}, auth.Unauthenticated(err)
+	}
+	verifier, ok := v[iss]
+	if !ok {
+		return domain.Principal{}, auth.Unauthenticated(fmt.Errorf("issuer %q is not accepted", iss))
+	}
+	return verifier.Verify(ctx, token)
+}
+
+func unverifiedIssuer(token string) (string, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return "", fmt.Errorf("not a compact JWS: %d segments", len(parts))
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return "", fmt.Errorf("payload is not base64url: %w", err)
+	}
+	var c struct {
+		Iss string `json:"iss"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return "", fmt.Errorf("payload has no string iss: %w", err)
+	}
+	return c.Iss, nil
 }
 
 // mountFunction routes every path of fn to it, with and without a method, so that a known

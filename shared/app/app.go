@@ -3,6 +3,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/jsipa/ips/shared/dynamo"
 	"github.com/jsipa/ips/shared/host"
 	"github.com/jsipa/ips/shared/httpapi"
+	"github.com/jsipa/ips/shared/oidclogin"
 	"github.com/jsipa/ips/shared/policy"
 	"github.com/jsipa/ips/shared/sqlite"
 )
@@ -34,6 +36,10 @@ type Config struct {
 	DocumentsBucket string
 	// OIDC issuer, audience and optionally the JWKS URL (otherwise discovered from the issuer).
 	Issuer, Audience, JWKSURL string
+	// The site's sign-in at the provider (shared/oidclogin): the client id (IPS_OIDC_CLIENT_ID,
+	// default the audience), its secret for a confidential client (IPS_OIDC_CLIENT_SECRET) and
+	// the scope asked for (IPS_OIDC_SCOPE, default openid).
+	ClientID, ClientSecret, Scope string
 }
 
 // ConfigFromEnv reads Config.
@@ -44,6 +50,10 @@ func ConfigFromEnv() Config {
 		Issuer:   os.Getenv("IPS_OIDC_ISSUER"),
 		Audience: os.Getenv("IPS_OIDC_AUDIENCE"),
 		JWKSURL:  os.Getenv("IPS_OIDC_JWKS_URL"),
+
+		ClientID:     envOr("IPS_OIDC_CLIENT_ID", os.Getenv("IPS_OIDC_AUDIENCE")),
+		ClientSecret: os.Getenv("IPS_OIDC_CLIENT_SECRET"),
+		Scope:        os.Getenv("IPS_OIDC_SCOPE"),
 
 		DocumentsBucket: os.Getenv("IPS_DOCUMENTS_BUCKET"),
 	}
@@ -106,7 +116,18 @@ func Open(ctx context.Context, cfg Config) (httpapi.Deps, func(), error) {
 	if err != nil {
 		return httpapi.Deps{}, nil, fmt.Errorf("authentication (IPS_OIDC_ISSUER, IPS_OIDC_AUDIENCE): %w", err)
 	}
-	return Build(ctx, cfg, verifier, domain.SystemClock{})
+	clientID := cmp.Or(cfg.ClientID, cfg.Audience)
+	login, err := oidclogin.New(oidclogin.Config{Issuer: cfg.Issuer, ClientID: clientID, ClientSecret: cfg.ClientSecret,
+		Scope: cfg.Scope, Verifier: verifier})
+	if err != nil {
+		return httpapi.Deps{}, nil, fmt.Errorf("sign-in (IPS_OIDC_CLIENT_ID): %w", err)
+	}
+	deps, closeDeps, err := Build(ctx, cfg, verifier, domain.SystemClock{})
+	if err != nil {
+		return httpapi.Deps{}, nil, err
+	}
+	deps.Login = login
+	return deps, closeDeps, nil
 }
 
 // Serve is a function's whole main: build the handler from the environment and serve it on

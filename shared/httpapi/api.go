@@ -51,6 +51,8 @@ type Deps struct {
 	Notifier domain.Notifier
 	// Documents keeps uploaded files (docfs on a folder, docs3 on S3).
 	Documents domain.Documents
+	// Login signs people in through the OIDC provider (oidclogin); nil when there is none.
+	Login Login
 }
 
 // Access says whether a route needs a credential.
@@ -143,6 +145,9 @@ type Function struct {
 	idem   *domain.Idempotency
 	jobs   map[string]Job
 	raw    map[string]RawBody
+	// noReplay holds routes ("METHOD /path") whose answers carry a credential: they ignore
+	// Idempotency-Key, so no token is ever kept in the store for replay.
+	noReplay map[string]bool
 }
 
 // RawBody lets the route Method Path take its body as a stream of MediaType of at most Max
@@ -335,7 +340,7 @@ func (f *Function) run(rt Route, req *Request) (int, map[string]string, []byte, 
 		}
 	}
 	key := req.Header.Get("Idempotency-Key")
-	if req.Method != http.MethodPost || key == "" || raw {
+	if req.Method != http.MethodPost || key == "" || raw || f.noReplay[rt.Method+" "+rt.Path] {
 		return f.handle(rt, req)
 	}
 	return f.idempotent(rt, req, key)

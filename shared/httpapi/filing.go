@@ -15,7 +15,7 @@ import (
 // Filing is the agency filing function (API.md "Agency filing") with the public register.
 func Filing(d Deps) *Function {
 	h := filingHandlers{svc: filing.New(d.Store, d.Authz, d.Clock)}
-	return NewFunction("filing", d, append([]Route{
+	routes := append([]Route{
 		{http.MethodPost, "/v1/agencies", SignedIn, h.file},
 		{http.MethodGet, "/v1/agencies", SignedIn, h.queue},
 		{http.MethodGet, "/v1/agencies/{uscc}", SignedIn, h.get},
@@ -25,7 +25,12 @@ func Filing(d Deps) *Function {
 		{http.MethodPost, "/v1/agencies/{uscc}/ratings", SignedIn, h.rate},
 		{http.MethodGet, "/v1/public/agencies", Public, h.register},
 		{http.MethodGet, "/v1/public/agencies/{uscc}", Public, h.publicAgency},
-	}, violationRoutes(d)...))
+	}, violationRoutes(d)...)
+	// Sign-in through the OIDC provider lives here, beside the public register: both serve
+	// people who are not signed in.
+	f := NewFunction("filing", d, append(routes, loginRoutes(d)...))
+	f.noReplay = map[string]bool{http.MethodPost + " /v1/auth/token": true}
+	return f
 }
 
 type filingHandlers struct{ svc *filing.Service }

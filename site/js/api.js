@@ -45,11 +45,36 @@ export async function signInDev(role, subject, division) {
   if (subject) body.subject = subject;
   if (division) body.division = division;
   const { body: res } = await api('POST', '/dev/token', { body, anonymous: true });
-  const s = { token: res.token, role: res.principal?.role || role, subject: res.principal?.subject || subject || '',
-    division: res.principal?.division || division || '', expires_at: res.expires_at };
+  return keepSession(res, { role, subject, division });
+}
+
+// signInOIDC hands the code the OIDC provider sent back, with its PKCE verifier, to the
+// platform (POST /v1/auth/token), which exchanges it at the provider and answers the token the
+// API accepts; the session is kept as signInDev keeps it.
+export async function signInOIDC(code, codeVerifier, redirectUri, nonce) {
+  const { body: res } = await api('POST', '/v1/auth/token', { body: { code, code_verifier: codeVerifier, redirect_uri: redirectUri, nonce }, anonymous: true });
+  return keepSession(res, {});
+}
+
+// keepSession stores a {token, expires_at, principal} answer as the session.
+function keepSession(res, asked) {
+  const s = { token: res.token, role: res.principal?.role || asked.role, subject: res.principal?.subject || asked.subject || '',
+    division: res.principal?.division || asked.division || '', expires_at: res.expires_at };
   sessionStorage.setItem(SESSION, JSON.stringify(s));
   document.dispatchEvent(new CustomEvent('ips:session', { detail: s }));
   return s;
+}
+
+// authConfig → GET /v1/auth/config ({enabled, authorization_endpoint, client_id, scope}), or
+// {enabled: false, problem} when the platform or its provider fails (problem: the RFC 9457
+// answer, for the page to show), or {enabled: false} when there is no such route.
+export async function authConfig() {
+  try {
+    const { body } = await api('GET', '/v1/auth/config', { anonymous: true });
+    return body && body.enabled && body.authorization_endpoint ? body : { enabled: false };
+  } catch (err) {
+    return err instanceof ApiError && err.status !== 404 ? { enabled: false, problem: err.problem } : { enabled: false };
+  }
 }
 
 export const newIdempotencyKey = () => crypto.randomUUID();

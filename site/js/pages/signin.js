@@ -1,10 +1,13 @@
 // Sign-in. On the local runner (dev mode) a person picks a role and says who they are; the
-// runner issues the token (POST /dev/token). A deployment signs in through its OIDC provider.
+// runner issues the token (POST /dev/token). A deployment, and a runner given an OIDC issuer,
+// signs in through the OIDC provider: the authorization code flow with PKCE (RFC 7636), the
+// provider sending the person back here with a code the platform exchanges (POST /v1/auth/token),
+// so the page itself only ever talks to its own origin.
 import { h, $, replace, params } from '../dom.js';
-import { t, addStrings, translate, label } from '../i18n.js';
-import { devMode, signInDev } from '../api.js';
+import { t, lang, addStrings, translate, label } from '../i18n.js';
+import { ApiError, authConfig, devMode, signInDev, signInOIDC } from '../api.js';
 import { renderLayout } from '../layout.js';
-import { submitOnce, invalid, field } from '../forms.js';
+import { submitOnce, invalid, field, showErrors } from '../forms.js';
 
 addStrings({
   'zh-CN': {
@@ -22,6 +25,12 @@ addStrings({
     'signin.e.uscc': '统一社会信用代码应为 18 位，且校验位正确', 'signin.e.uscc_or_id': '请填写正确的统一社会信用代码或 18 位居民身份证号码',
     'signin.e.integrator': '请填写接入系统的标识', 'signin.e.division_required': '请填写您所在的行政区划代码',
     'signin.e.division': '行政区划代码应为以 32 开头的 6 位数字',
+    'signin.oidc_button': '通过统一身份认证登录（{provider}）',
+    'signin.oidc_progress': '正在完成登录……',
+    'signin.e.state': '登录未能完成：返回的登录请求与本浏览器发起的不一致（可能已过期或被篡改）。请重新登录。',
+    'signin.e.access_denied': '您在统一身份认证页面取消了登录或未授权本平台。如需办理，请重新登录。',
+    'signin.e.provider': '统一身份认证服务返回错误（{code}），请重新登录。',
+    'signin.e.no_crypto': '本浏览器不支持安全登录所需的加密功能，请使用较新的浏览器。',
   },
   en: {
     'signin.title': 'Sign in',
@@ -38,6 +47,12 @@ addStrings({
     'signin.e.uscc': 'A unified social credit code has 18 characters and a correct check character', 'signin.e.uscc_or_id': 'Enter a correct unified social credit code or 18-digit resident ID number',
     'signin.e.integrator': 'Enter the integrating system’s id', 'signin.e.division_required': 'Enter the code of the division you act for',
     'signin.e.division': 'A division code is 6 digits starting with 32',
+    'signin.oidc_button': 'Sign in with {provider}',
+    'signin.oidc_progress': 'Finishing your sign-in…',
+    'signin.e.state': 'The sign-in could not be completed: what came back does not match the sign-in this browser began (it may have expired or been tampered with). Sign in again.',
+    'signin.e.access_denied': 'You cancelled the sign-in at the identity provider, or did not allow this platform. Sign in again to continue.',
+    'signin.e.provider': 'The identity provider answered with an error ({code}). Sign in again.',
+    'signin.e.no_crypto': 'This browser lacks the cryptography a secure sign-in needs; use a recent browser.',
   },
 });
 
@@ -93,6 +108,53 @@ function keyed(opts) {
   return g;
 }
 
+// The OIDC sign-in in progress: sessionStorage ips.oidc {state, nonce, verifier, next, redirect},
+// kept only between leaving for the provider and coming back.
+const OIDC = 'ips.oidc';
+
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const randomString = (n) => b64url(crypto.getRandomValues(new Uint8Array(n)));
+// This page, without query or fragment: the redirect URI the provider must allow.
+const redirectURI = () => location.origin + location.pathname;
+
+// startOIDC sends the person to the provider's authorization endpoint with a fresh PKCE
+// verifier (64 characters; S256 challenge), state and nonce.
+async function startOIDC(cfg, next) {
+  if (!crypto?.subtle) throw invalid([{ field: '', message: t('signin.e.no_crypto') }]);
+  const verifier = randomString(48);
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  const state = randomString(24);
+  const nonce = randomString(24);
+  const redirect = redirectURI();
+  sessionStorage.setItem(OIDC, JSON.stringify({ state, nonce, verifier, next, redirect }));
+  const u = new URL(cfg.authorization_endpoint);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: cfg.client_id, redirect_uri: redirect, scope: cfg.scope || 'openid',
+    state, nonce, code_challenge: b64url(new Uint8Array(digest)), code_challenge_method: 'S256', ui_locales: lang() })) u.searchParams.set(k, v);
+  location.assign(u.href); // a navigation, not a fetch: the CSP's connect-src stays 'self'
+}
+
+// finishOIDC handles the provider's return (?code&state or ?error&state): the code leaves the
+// address bar at once, and the saved sign-in is used once.
+async function finishOIDC(q, form, progress) {
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(OIDC)); } catch { /* none */ }
+  sessionStorage.removeItem(OIDC);
+  const next = saved?.next || q.get('next') || '';
+  history.replaceState(null, '', location.pathname + (next ? `?next=${encodeURIComponent(next)}` : ''));
+  const fail = (message) => showErrors(form, { errors: [{ field: '', message }] });
+  const error = q.get('error');
+  if (error) return fail(error === 'access_denied' ? t('signin.e.access_denied') : t('signin.e.provider', { code: error.slice(0, 64) }));
+  if (!saved?.state || saved.state !== q.get('state') || !saved.verifier) return fail(t('signin.e.state'));
+  progress.hidden = false;
+  try {
+    await signInOIDC(q.get('code'), saved.verifier, saved.redirect || redirectURI(), saved.nonce);
+  } catch (err) {
+    progress.hidden = true;
+    return showErrors(form, err instanceof ApiError ? err.problem : { title: String(err?.message || err) });
+  }
+  location.replace(safeNext(next));
+}
+
 async function main() {
   renderLayout({ title: 'signin.title', active: 'signin' });
   const main = $('#main');
@@ -102,10 +164,22 @@ async function main() {
   const note = h('p', { class: 'inset', id: 'for-roles', hidden: !roles.length }, forRoles());
   document.addEventListener('ips:lang', () => { note.textContent = forRoles(); });
   replace(main, h('h1', { 'data-i18n': 'signin.title' }, t('signin.title')), note);
-  if (!(await devMode())) {
-    main.append(h('p', { id: 'oidc-note', 'data-i18n': 'signin.deployed' }, t('signin.deployed')));
-    return;
+  const returning = q.has('state') && (q.has('code') || q.has('error'));
+  const [cfg, dev] = await Promise.all([authConfig(), devMode()]);
+  if (cfg.enabled || returning || !dev) {
+    // The provider's name is the host people will see in the address bar there.
+    const provider = cfg.enabled ? new URL(cfg.authorization_endpoint).host : '';
+    const button = cfg.enabled && h('button', { type: 'submit', id: 'oidc-signin' }, t('signin.oidc_button', { provider }));
+    document.addEventListener('ips:lang', () => { if (button) button.textContent = t('signin.oidc_button', { provider }); });
+    const progress = h('p', { id: 'oidc-progress', role: 'status', 'data-i18n': 'signin.oidc_progress', hidden: true }, t('signin.oidc_progress'));
+    const form = h('form', { id: 'oidc-form', novalidate: true },
+      h('p', { id: 'oidc-note', 'data-i18n': 'signin.deployed' }, t('signin.deployed')), progress, button);
+    main.append(form);
+    if (button) submitOnce(form, () => startOIDC(cfg, q.get('next') || ''));
+    if (returning) await finishOIDC(q, form, progress);
+    else if (cfg.problem) showErrors(form, cfg.problem);
   }
+  if (!dev) return;
   const role = keyed({ id: 'role', name: 'role', labelKey: 'signin.role', pointer: '/role',
     options: [['', t('signin.role_pick')], ...ROLES.map((r) => [r, label('role', r)])], value: roles[0] || '' });
   const opts = role.querySelectorAll('option');
