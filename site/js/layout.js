@@ -13,8 +13,9 @@ addStrings({
     'layout.footer': '江苏省知识产权局 · 本平台的数据依《知识产权服务机构备案管理办法》等规定公开。',
     'layout.footer_links': '公开信息',
     'nav.home': '首页', 'nav.filing': '备案登记', 'nav.annual_report': '年度报告', 'nav.submissions': '我的办件',
+    'nav.eligibility': '资助资格查询', 'nav.my_notices': '我的通知',
     'nav.claim': '资助申请', 'nav.claims': '我的资助申请', 'nav.cluster': '集聚区申报', 'nav.workbench': '审核工作台',
-    'nav.register': '备案公示名录', 'nav.notices': '资助公示',
+    'nav.register': '备案公示名录', 'nav.notices': '资助公示', 'nav.zone': '集聚区建设',
   },
   en: {
     'site.name': 'Jiangsu IP Services Regulation and Subsidy Platform', 'layout.skip': 'Skip to main content', 'layout.nav': 'Main navigation',
@@ -23,8 +24,9 @@ addStrings({
     'layout.footer': 'Jiangsu Intellectual Property Administration · The platform publishes what the filing rules make public.',
     'layout.footer_links': 'Public information',
     'nav.home': 'Home', 'nav.filing': 'Agency filing', 'nav.annual_report': 'Annual report', 'nav.submissions': 'My submissions',
+    'nav.eligibility': 'Subsidy eligibility', 'nav.my_notices': 'My notices',
     'nav.claim': 'Subsidy claim', 'nav.claims': 'My claims', 'nav.cluster': 'Cluster application', 'nav.workbench': 'Review workbench',
-    'nav.register': 'Public register', 'nav.notices': 'Public notices',
+    'nav.register': 'Public register', 'nav.notices': 'Public notices', 'nav.zone': 'Cluster zone',
   },
 });
 
@@ -39,7 +41,10 @@ export const NAV = [
   { id: 'submissions', href: 'mine.html', key: 'nav.submissions', roles: ['agency'] },
   { id: 'claim', href: 'claim.html', key: 'nav.claim', roles: SUBMITTERS },
   { id: 'claims', href: 'claims.html', key: 'nav.claims', roles: SUBMITTERS },
+  { id: 'eligibility', href: 'eligibility.html', key: 'nav.eligibility', roles: ['enterprise', 'integrator'] },
+  { id: 'my-notices', href: 'notices-mine.html', key: 'nav.my_notices', roles: ['county_government'] },
   { id: 'cluster', href: 'cluster.html', key: 'nav.cluster', roles: ['county_government'] },
+  { id: 'zone', href: 'zone.html', key: 'nav.zone', roles: ['county_government'] },
   { id: 'workbench', href: 'workbench.html', key: 'nav.workbench', roles: OFFICERS },
   { id: 'register', href: 'register.html', key: 'nav.register' },
   { id: 'notices', href: 'notices.html', key: 'nav.notices' },

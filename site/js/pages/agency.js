@@ -1,10 +1,13 @@
 // One agency on the public register (GET /v1/public/agencies/{uscc}): its filing, its annual
-// reports year by year, the sanctions made public and its clients' average rating.
+// reports year by year, the sanctions made public and its clients' average rating; a signed-in
+// enterprise it served rates it here (POST /v1/agencies/{uscc}/ratings).
 import { h, $, replace, params } from '../dom.js';
 import { t, addStrings, label, lang, fmtDate, fmtDateTime } from '../i18n.js';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, session } from '../api.js';
+import { keepDraft, dropDraft, submitOnce, invalid } from '../forms.js';
 import { renderLayout } from '../layout.js';
 import './public-common.js';
+import './citizen-common.js';
 
 addStrings({
   'zh-CN': {
@@ -23,11 +26,15 @@ addStrings({
     'ag_pub.rating': '服务对象评价', 'ag_pub.rating_avg': '平均 {avg} 分（满分 5 分），共 {n} 条评价', 'ag_pub.no_rating': '尚无评价。',
     'org.company': '公司', 'org.partnership': '合伙企业', 'org.sole_proprietorship': '个人独资企业', 'org.law_firm': '律师事务所',
     'org.public_institution': '事业单位', 'org.social_organisation': '社会组织', 'org.other': '其他',
-    'trigger.report_not_on_time': '未按时报送年度报告', 'trigger.sci_tech_project_services': '违规开展科技项目申报服务',
-    'trigger.abnormal_patent_applications': '代理非正常专利申请', 'trigger.plagiarism': '抄袭剽窃', 'trigger.poor_credit': '信用不良',
-    'trigger.poor_service': '服务质量差', 'trigger.unfair_competition': '不正当竞争', 'trigger.refused_correction': '拒不整改',
-    'effect.public_criticism': '通报批评', 'effect.subsidy_block': '暂停资助', 'effect.blacklist': '列入黑名单',
-    'effect.interview': '约谈', 'effect.transfer': '移送有关部门',
+    'rate.title': '评价该机构的服务', 'rate.lead': '该机构在年度报告中列为服务对象的企业，可以对其服务质量评分。每家企业每年一条评价，本年度再次提交将替换之前的评价。',
+    'rate.score': '评分', 'rate.score.hint': '1 分最低，5 分最高。', 'rate.score.required': '请选择 1 到 5 分',
+    'rate.score.1': '1 分：很不满意', 'rate.score.2': '2 分：不满意', 'rate.score.3': '3 分：一般', 'rate.score.4': '4 分：满意', 'rate.score.5': '5 分：很满意',
+    'rate.comment': '评价意见（选填）', 'rate.comment.hint': '最多 1000 字，可以分行。', 'rate.comment.too_long': '评价意见最多 1000 字',
+    'rate.submit': '提交评价',
+    'rate.not_client': '无法评价：只有该机构在年度报告中列为服务对象的企业才能评价它。如果贵单位接受过它的服务，请联系该机构在年度报告中列明贵单位。',
+    'rate.done.created': '感谢您的评价：{score} 分。', 'rate.done.replaced': '您本年度的评价已更新为 {score} 分。',
+    'rate.signin': '接受过该机构服务的企业，登录后可以评价：', 'rate.signin.link': '以企业身份登录',
+    'rate.other_role': '只有企业可以评价服务机构。',
   },
   en: {
     'ag_pub.title': 'Agency on the register', 'ag_pub.back': 'Back to the public register', 'ag_pub.not_found': 'This agency is not on the public register.',
@@ -45,16 +52,22 @@ addStrings({
     'ag_pub.rating': 'Clients’ rating', 'ag_pub.rating_avg': '{avg} out of 5 on average, from {n} ratings', 'ag_pub.no_rating': 'No rating yet.',
     'org.company': 'Company', 'org.partnership': 'Partnership', 'org.sole_proprietorship': 'Sole proprietorship', 'org.law_firm': 'Law firm',
     'org.public_institution': 'Public institution', 'org.social_organisation': 'Social organisation', 'org.other': 'Other',
-    'trigger.report_not_on_time': 'Annual report not on time', 'trigger.sci_tech_project_services': 'Science and technology project services',
-    'trigger.abnormal_patent_applications': 'Abnormal patent applications', 'trigger.plagiarism': 'Plagiarism', 'trigger.poor_credit': 'Poor credit',
-    'trigger.poor_service': 'Poor service', 'trigger.unfair_competition': 'Unfair competition', 'trigger.refused_correction': 'Refused correction',
-    'effect.public_criticism': 'Public criticism', 'effect.subsidy_block': 'Subsidies suspended', 'effect.blacklist': 'Blacklisted',
-    'effect.interview': 'Interview', 'effect.transfer': 'Referred to the authorities',
+    'rate.title': 'Rate this agency’s service', 'rate.lead': 'An enterprise that this agency listed as a client in an annual report may rate the quality of its service. One rating per enterprise a year: rating again this year replaces your earlier rating.',
+    'rate.score': 'Score', 'rate.score.hint': '1 is the lowest, 5 the highest.', 'rate.score.required': 'Choose a score from 1 to 5',
+    'rate.score.1': '1: very dissatisfied', 'rate.score.2': '2: dissatisfied', 'rate.score.3': '3: neither', 'rate.score.4': '4: satisfied', 'rate.score.5': '5: very satisfied',
+    'rate.comment': 'Comment (optional)', 'rate.comment.hint': 'At most 1000 characters; line breaks are fine.', 'rate.comment.too_long': 'The comment may have at most 1000 characters',
+    'rate.submit': 'Submit the rating',
+    'rate.not_client': 'You cannot rate this agency: only the enterprises it listed as clients in its annual reports may rate it. If it served you, ask it to list you in its annual report.',
+    'rate.done.created': 'Thank you for your rating: {score}.', 'rate.done.replaced': 'Your rating for this year is now {score}.',
+    'rate.signin': 'An enterprise this agency served may sign in to rate it:', 'rate.signin.link': 'Sign in as an enterprise',
+    'rate.other_role': 'Only enterprises may rate agencies.',
   },
 });
 
 let agency = null;
 let problem = null;
+let uscc = '';
+let rated = null; // {score, created} after a rating this visit
 
 const row = (key, value) => value != null && value !== '' && [h('dt', null, t(key)), h('dd', null, value)];
 const REPORT_TAG = { on_time: 'tag--green', late: 'tag--red', missing: 'tag--red', not_due: 'tag--grey' };
@@ -100,13 +113,73 @@ function render() {
         h('td', null, (s.effects || []).map((e) => label('effect', e)).join('、')),
         h('td', null, s.basis), h('td', null, fmtDateTime(s.decided_at)))))),
     h('h2', null, t('ag_pub.rating')),
-    h('p', { id: 'rating' }, a.rating?.count ? t('ag_pub.rating_avg', { avg: a.rating.average.toFixed(2), n: a.rating.count }) : t('ag_pub.no_rating')));
+    h('p', { id: 'rating' }, a.rating?.count ? t('ag_pub.rating_avg', { avg: a.rating.average.toFixed(2), n: a.rating.count }) : t('ag_pub.no_rating')),
+    ratingSection());
+}
+
+// ratingSection: the rating form for a signed-in enterprise; a sign-in link for everyone else.
+function ratingSection() {
+  const s = session();
+  const sec = h('section', { id: 'rate', class: 'no-print', 'aria-labelledby': 'rate-title' },
+    h('h2', { id: 'rate-title' }, t('rate.title')),
+    h('p', { class: 'hint' }, t('rate.lead')));
+  if (rated) {
+    sec.append(h('div', { class: 'notification-banner notification-banner--success', role: 'status', id: 'rating-done', tabindex: '-1' },
+      t(rated.created ? 'rate.done.created' : 'rate.done.replaced', { score: rated.score })));
+  }
+  if (!s || s.role !== 'enterprise') {
+    const next = encodeURIComponent(location.pathname + location.search);
+    sec.append(s
+      ? h('p', { id: 'rate-other-role' }, t('rate.other_role'))
+      : h('p', { id: 'rate-signin' }, t('rate.signin'), ' ', h('a', { href: `signin.html?next=${next}&roles=enterprise` }, t('rate.signin.link'))));
+    return sec;
+  }
+  const radios = [5, 4, 3, 2, 1].map((n) => h('div', {},
+    h('input', { type: 'radio', id: `rating-score-${n}`, name: 'score', value: String(n) }),
+    h('label', { for: `rating-score-${n}` }, t(`rate.score.${n}`))));
+  const comment = h('textarea', { id: 'rating-comment', name: 'comment', class: 'textarea', rows: '4', maxlength: '1000', 'data-pointer': '/comment', 'aria-describedby': 'rating-comment-hint' });
+  const form = h('form', { id: 'rating-form', action: '#', method: 'post' },
+    h('fieldset', { class: 'form-group', 'data-pointer': '/score', 'aria-describedby': 'rating-score-hint' },
+      h('legend', {}, t('rate.score')),
+      h('p', { class: 'hint', id: 'rating-score-hint' }, t('rate.score.hint')),
+      h('div', { class: 'radios' }, radios)),
+    h('div', { class: 'form-group' },
+      h('label', { class: 'label', for: 'rating-comment' }, t('rate.comment')),
+      h('p', { class: 'hint', id: 'rating-comment-hint' }, t('rate.comment.hint')),
+      comment),
+    h('button', { type: 'submit', class: 'button', id: 'rating-submit' }, t('rate.submit')));
+  sec.append(form);
+  const draftKey = `rating.${s.subject}.${uscc}`;
+  keepDraft(form, draftKey);
+  submitOnce(form, async (idempotencyKey) => {
+    const score = Number(form.querySelector('input[name="score"]:checked')?.value || 0);
+    const text = comment.value.trim();
+    const errors = [];
+    if (!score) errors.push({ field: '/score', code: 'required', message: t('rate.score.required') });
+    if ([...text].length > 1000) errors.push({ field: '/comment', code: 'max', message: t('rate.comment.too_long') });
+    if (errors.length) throw invalid(errors);
+    let res;
+    try {
+      res = await api('POST', `/v1/agencies/${encodeURIComponent(uscc)}/ratings`, { body: text ? { score, comment: text } : { score }, idempotencyKey });
+    } catch (err) {
+      // The platform answers 404 alike for an agency that did not report the caller as a client
+      // and for one that does not exist: on this page, the agency exists.
+      if (err instanceof ApiError && err.status === 404) throw invalid([{ field: '', code: 'not_client', message: t('rate.not_client') }]);
+      throw err;
+    }
+    dropDraft(draftKey);
+    rated = { score: res.body?.score ?? score, created: res.status === 201 };
+    try { ({ body: agency } = await api('GET', `/v1/public/agencies/${encodeURIComponent(uscc)}`, { anonymous: true })); } catch { /* the old average stays */ }
+    render();
+    $('#rating-done')?.focus();
+  });
+  return sec;
 }
 
 async function main() {
   renderLayout({ title: 'ag_pub.title', active: 'register' });
   document.addEventListener('ips:lang', render);
-  const uscc = (params().get('uscc') || '').trim().toUpperCase();
+  uscc = (params().get('uscc') || '').trim().toUpperCase();
   if (!/^[0-9A-Z]{18}$/.test(uscc)) {
     problem = t('ag_pub.bad_uscc');
     return render();

@@ -1,6 +1,9 @@
-// claims.js: "My claims" — the claims this browser submitted (their ids kept in localStorage)
-// and any claim opened by its reference, each with its status, stage history and every
-// decision with its reasons, basis, policy version and time; printable. It also exports the
+// claims.js: "My claims" — the claims the platform lets the caller read (GET
+// /v1/subsidy-claims?status=…, every status), the claims this browser submitted (their ids kept
+// in localStorage) and any claim opened by its reference, each with its status, stage history
+// and every decision with its reasons, basis, policy version and time; printable. A returned
+// claim shows the stage and comment that returned it and links to its correction
+// (claim-correct.html). It also exports the
 // pieces the claim page shares (rememberClaim, renderDecision, yuan).
 import { h, $, replace, params } from '../dom.js';
 import { t, lang, addStrings, fmtDateTime, fmtDate, label } from '../i18n.js';
@@ -13,14 +16,19 @@ const STORE = 'ips.claims';
 addStrings({
   'zh-CN': {
     'claims.title': '我的资助申请',
-    'claims.lead': '本浏览器提交过的申请列在下面。在其他设备上提交的申请，可输入申请编号查看。',
+    'claims.lead': '您在平台上的资助申请（以及本浏览器提交过的）列在下面，退回补正的在最前面。也可以输入申请编号查看某一个申请。',
+    'claims.returned.title': '需要您补正',
+    'claims.returned.text': '{stage}环节退回了这个申请。',
+    'claims.returned.comment': '退回意见：{comment}',
+    'claims.returned.correct': '补正并重新提交申请 {id}',
+    'claims.server_unavailable': '无法从平台加载您的申请列表：{detail}。下面只列出本浏览器记住的申请。',
     'claims.open': '按申请编号查看',
     'claims.open.label': '申请编号',
     'claims.open.hint': '例如 SC20270510-0A1B2C3D4E5F，见提交后的回执。',
     'claims.open.button': '查看',
     'claims.open.required': '请输入申请编号',
     'claims.open.notfound': '没有找到这个申请，或您无权查看。请核对编号。',
-    'claims.none': '本浏览器还没有提交过申请。',
+    'claims.none': '您还没有资助申请。',
     'claims.new': '申请资助',
     'claims.print': '打印',
     'claims.forget': '从列表中移除',
@@ -61,14 +69,19 @@ addStrings({
   },
   en: {
     'claims.title': 'My subsidy claims',
-    'claims.lead': 'The claims submitted from this browser are listed below. To see a claim submitted elsewhere, enter its reference.',
+    'claims.lead': 'Your claims on the platform (and those submitted from this browser) are listed below, the ones returned for correction first. You can also open a claim by its reference.',
+    'claims.returned.title': 'Needs your correction',
+    'claims.returned.text': 'The {stage} stage returned this claim.',
+    'claims.returned.comment': 'Comment: {comment}',
+    'claims.returned.correct': 'Correct and resubmit claim {id}',
+    'claims.server_unavailable': 'Your claims could not be listed from the platform: {detail}. Only the claims this browser remembers are shown.',
     'claims.open': 'Open a claim by its reference',
     'claims.open.label': 'Claim reference',
     'claims.open.hint': 'For example SC20270510-0A1B2C3D4E5F, as on the receipt.',
     'claims.open.button': 'Open',
     'claims.open.required': 'Enter the claim reference',
     'claims.open.notfound': 'No such claim, or you may not see it. Check the reference.',
-    'claims.none': 'No claim has been submitted from this browser yet.',
+    'claims.none': 'You have no subsidy claim yet.',
     'claims.new': 'Claim a subsidy',
     'claims.print': 'Print',
     'claims.forget': 'Remove from this list',
@@ -167,11 +180,23 @@ export function renderDecision(d, { headingLevel = 'h3' } = {}) {
 
 const stageName = (s) => (s ? label('claims.stage', s) : '');
 
+// returnedBox: for a returned claim, the stage and comment that returned it and the way on.
+function returnedBox(c) {
+  if (c.status !== 'returned') return null;
+  const ret = [...(c.history || [])].reverse().find((e) => e.action === 'return');
+  return h('div', { class: 'notification-banner claim-returned', role: 'region', 'aria-label': t('claims.returned.title') },
+    h('h3', { class: 'heading-s' }, t('claims.returned.title')),
+    h('p', {}, t('claims.returned.text', { stage: stageName(c.returned_stage || ret?.stage) })),
+    ret?.comment ? h('p', { class: 'claim-return-comment' }, t('claims.returned.comment', { comment: ret.comment })) : null,
+    h('p', { class: 'no-print' }, h('a', { class: 'button claim-correct', href: `claim-correct.html?id=${encodeURIComponent(c.id)}` }, t('claims.returned.correct', { id: c.id }))));
+}
+
 function renderClaim(c) {
   const decisions = c.decisions?.length ? c.decisions : (c.decision ? [c.decision] : []);
   const cl = c.claim?.claimant || {};
   return [
     h('h2', { class: 'heading-m' }, `${t('claims.ref')} ${c.id}`),
+    returnedBox(c),
     h('dl', { class: 'summary-list' },
       row('claims.status', h('strong', { class: 'claim-status', 'data-status': c.status }, label('claims.status', c.status))),
       row('claims.programme', label('programme', c.claim?.programme)),
@@ -199,6 +224,33 @@ function renderClaim(c) {
 
 // ---- the page ----
 const loaded = new Map(); // id → claim or {error}
+const STATUSES = ['returned', 'submitted', 'city_review', 'public_notice', 'allocation', 'allocated', 'rejected', 'recovered'];
+let serverIds = []; // the claims the platform lists for the caller, returned first, newest first
+let serverError = null;
+
+// loadServer lists every claim the caller may read, status by status, following the cursors
+// (a page may hold fewer items than asked: the platform skips what the caller may not read).
+async function loadServer() {
+  const found = [];
+  await Promise.all(STATUSES.map(async (status) => {
+    let cursor = '';
+    for (let page = 0; page < 20; page++) {
+      const q = new URLSearchParams({ status, limit: '500' });
+      if (cursor) q.set('cursor', cursor);
+      const res = await api('GET', `/v1/subsidy-claims?${q}`);
+      for (const c of res.body?.items || []) {
+        loaded.set(c.id, { claim: c });
+        found.push(c);
+      }
+      cursor = res.body?.next_cursor || '';
+      if (!cursor) break;
+    }
+  }));
+  found.sort((a, b) => (a.status === 'returned') !== (b.status === 'returned')
+    ? (a.status === 'returned' ? -1 : 1)
+    : String(b.submitted_at).localeCompare(String(a.submitted_at)));
+  serverIds = found.map((c) => c.id);
+}
 
 async function load(id) {
   try {
@@ -210,12 +262,14 @@ async function load(id) {
 }
 
 function renderList(box) {
-  const ids = rememberedClaims();
+  const ids = [...new Set([...serverIds, ...rememberedClaims()])];
+  const warning = serverError ? h('p', { class: 'error-message', id: 'claims-server-error' },
+    t('claims.server_unavailable', { detail: serverError.problem?.detail || serverError.problem?.title || serverError.message })) : null;
   if (!ids.length) {
-    replace(box, h('p', { id: 'claims-none' }, t('claims.none'), ' ', h('a', { href: 'claim.html' }, t('claims.new'))));
+    replace(box, warning, h('p', { id: 'claims-none' }, t('claims.none'), ' ', h('a', { href: 'claim.html' }, t('claims.new'))));
     return;
   }
-  replace(box, ids.map((id) => {
+  replace(box, warning, ids.map((id) => {
     const got = loaded.get(id);
     let body;
     if (!got) body = h('p', { class: 'hint' }, t('claims.loading', { id }));
@@ -225,7 +279,8 @@ function renderList(box) {
       body,
       h('p', { class: 'no-print' },
         h('button', { type: 'button', class: 'button secondary', 'on:click': () => printOne(id) }, t('claims.print')), ' ',
-        h('button', { type: 'button', class: 'link-button', 'on:click': () => { forgetClaim(id); loaded.delete(id); renderList(box); } }, t('claims.forget'))));
+        serverIds.includes(id) ? null
+          : h('button', { type: 'button', class: 'link-button', 'on:click': () => { forgetClaim(id); loaded.delete(id); renderList(box); } }, t('claims.forget'))));
   }));
 }
 
@@ -278,6 +333,12 @@ async function main() {
   if (wanted && /^[A-Za-z0-9-]{1,100}$/.test(wanted) && !rememberedClaims().includes(wanted)) {
     await load(wanted);
     if (loaded.get(wanted)?.claim) rememberClaim(wanted);
+  }
+  renderList(list);
+  try {
+    await loadServer();
+  } catch (err) {
+    serverError = err;
   }
   renderList(list);
   await Promise.all(rememberedClaims().filter((id) => !loaded.has(id)).map(load));

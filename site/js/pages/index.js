@@ -60,10 +60,10 @@ export function nextCutoff(now, month, day) {
 }
 
 const GROUPS = [
-  { id: 'agency', roles: ['agency'], links: [['filing.html', 'nav.filing'], ['report.html', 'nav.annual_report'], ['mine.html', 'nav.submissions']] },
-  { id: 'enterprise', roles: ['enterprise', 'mandated_submitter'], links: [['claim.html', 'nav.claim'], ['claims.html', 'nav.claims']] },
-  { id: 'county', roles: ['county_government'], links: [['cluster.html', 'nav.cluster']] },
-  { id: 'officer', roles: ['district_reviewer', 'city_officer', 'prefecture_officer', 'province_officer', 'expert', 'scheduler'], links: [['workbench.html', 'nav.workbench']] },
+  { id: 'agency', roles: ['agency'], links: [['filing.html', 'nav.filing'], ['report.html', 'nav.annual_report'], ['mine.html', 'nav.submissions'], ['notices-mine.html', 'nav.my_notices']] },
+  { id: 'enterprise', roles: ['enterprise', 'mandated_submitter'], links: [['claim.html', 'nav.claim'], ['claims.html', 'nav.claims'], ['eligibility.html', 'nav.eligibility']] },
+  { id: 'county', roles: ['county_government'], links: [['cluster.html', 'nav.cluster'], ['zone.html', 'nav.zone'], ['notices-mine.html', 'nav.my_notices']] },
+  { id: 'officer', roles: ['district_reviewer', 'city_officer', 'prefecture_officer', 'province_officer', 'expert', 'scheduler'], links: [['workbench.html', 'nav.workbench'], ['eligibility.html', 'nav.eligibility']] },
   { id: 'public', links: [['register.html', 'nav.register'], ['notices.html', 'nav.notices']] },
 ];
 

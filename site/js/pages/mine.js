@@ -1,10 +1,14 @@
 // My submissions (我的办件), for an agency: its filing (status, filing number, history) and its
-// annual reports by year (status, on time or late, history), each with its printable receipt.
-import { h, replace } from "../dom.js";
-import { t, addStrings, fmtDate, fmtDateTime } from "../i18n.js";
+// annual reports by year (status, on time or late, history), each with its printable receipt;
+// its sanctions with their basis and waivers, its notices, and the deregistration of its filing
+// (注销, after a confirmation step).
+import { h, $, replace } from "../dom.js";
+import { t, addStrings, fmtDate, fmtDateTime, label } from "../i18n.js";
 import { api, platformNow } from "../api.js";
+import { keepDraft, dropDraft, submitOnce, invalid } from "../forms.js";
 import { renderLayout, requireSession } from "../layout.js";
 import * as c from "./agency-common.js";
+import { bilingual, effectsText, loadNotices, noticeList, problemText } from "./citizen-common.js";
 
 addStrings({
   "zh-CN": {
@@ -37,6 +41,27 @@ addStrings({
     "mine.reports.history": "{year} 年度报告的办理记录",
     "mine.reports.none": "暂无需要报送的年度。",
     "mine.other_role": "本页列出服务机构的备案和年度报告。请以服务机构身份登录查看。",
+    "mine.sanctions": "惩戒",
+    "mine.sanctions.none": "贵机构没有受到惩戒。",
+    "mine.sanctions.caption": "对贵机构的惩戒及其依据",
+    "mine.sanctions.trigger": "原因", "mine.sanctions.failure_year": "所涉年度", "mine.sanctions.year": "执行年度",
+    "mine.sanctions.effects": "措施", "mine.sanctions.basis": "依据", "mine.sanctions.decided_at": "决定时间",
+    "mine.sanctions.public": "是否公开", "mine.sanctions.state": "状态",
+    "mine.sanctions.in_effect": "有效", "mine.sanctions.waived": "已豁免：{reason}（{at}）",
+    "mine.sanctions.unavailable": "无法加载惩戒：{detail}",
+    "mine.notices": "通知",
+    "mine.notices.all": "查看全部通知",
+    "mine.dereg": "注销备案",
+    "mine.dereg.lead": "注销后，贵机构在备案公示名录中显示为“已注销”，此后不再需要报送年度报告；已作出的惩戒不受影响。需要再次开展服务的，须重新备案。",
+    "mine.dereg.start": "注销备案……",
+    "mine.dereg.confirm_title": "确认注销备案",
+    "mine.dereg.warning": "注销立即生效，不能撤回。",
+    "mine.dereg.reason": "注销原因（选填）",
+    "mine.dereg.confirm": "我确认注销 {name}（{uscc}）的备案",
+    "mine.dereg.confirm_required": "请勾选确认后再注销",
+    "mine.dereg.submit": "确认注销",
+    "mine.dereg.cancel": "取消",
+    "mine.dereg.done": "备案已注销（{at}）。贵机构在备案公示名录中显示为“已注销”。",
   },
   en: {
     "mine.title": "My submissions",
@@ -68,6 +93,27 @@ addStrings({
     "mine.reports.history": "History of the report for {year}",
     "mine.reports.none": "No year to report yet.",
     "mine.other_role": "This page lists an agency's filing and annual reports. Sign in as the agency to see them.",
+    "mine.sanctions": "Sanctions",
+    "mine.sanctions.none": "Your agency has no sanction.",
+    "mine.sanctions.caption": "Sanctions on your agency and their basis",
+    "mine.sanctions.trigger": "Reason", "mine.sanctions.failure_year": "Year concerned", "mine.sanctions.year": "Year in effect",
+    "mine.sanctions.effects": "Measures", "mine.sanctions.basis": "Basis", "mine.sanctions.decided_at": "Decided",
+    "mine.sanctions.public": "Public", "mine.sanctions.state": "State",
+    "mine.sanctions.in_effect": "In effect", "mine.sanctions.waived": "Waived: {reason} ({at})",
+    "mine.sanctions.unavailable": "The sanctions could not be loaded: {detail}",
+    "mine.notices": "Notices",
+    "mine.notices.all": "See every notice",
+    "mine.dereg": "Deregister the filing",
+    "mine.dereg.lead": "Once deregistered, your agency shows as “Deregistered” on the public register and owes no further annual report; sanctions already decided stay. To offer services again, file again.",
+    "mine.dereg.start": "Deregister the filing…",
+    "mine.dereg.confirm_title": "Confirm the deregistration",
+    "mine.dereg.warning": "Deregistration takes effect at once and cannot be undone.",
+    "mine.dereg.reason": "Reason (optional)",
+    "mine.dereg.confirm": "I confirm the deregistration of {name} ({uscc})",
+    "mine.dereg.confirm_required": "Tick the confirmation to deregister",
+    "mine.dereg.submit": "Deregister now",
+    "mine.dereg.cancel": "Cancel",
+    "mine.dereg.done": "The filing was deregistered ({at}). Your agency shows as “Deregistered” on the public register.",
   },
 });
 
@@ -122,11 +168,38 @@ async function main() {
     });
   }
 
+  // Sanctions (with waivers) and notices, read beside the filing.
+  let sanctions = null;
+  let notices = null;
+  const loadExtras = async () => {
+    const [sg, ng] = await Promise.allSettled([
+      agency ? api("GET", `/v1/agencies/${enc}/sanctions?limit=500`) : Promise.resolve(null),
+      loadNotices(),
+    ]);
+    sanctions = sg.status === "fulfilled" ? { items: sg.value?.body?.items || [] } : { error: sg.reason };
+    notices = ng.status === "fulfilled" ? ng.value : { error: ng.reason };
+  };
+  await loadExtras();
+
+  const dereg = { open: false, done: null };
   const render = () => {
     const out = c.pageRoot();
     out.append(h("p", { class: "lead" }, t("mine.lead")));
+    if (dereg.done) {
+      out.append(h("div", { class: "notification-banner notification-banner--success", role: "status", id: "deregistered", tabindex: "-1" },
+        t("mine.dereg.done", { at: fmtDateTime(dereg.done) })));
+    }
     out.append(filingSection(agency, uscc));
     if (agency) out.append(reportsSection(agency, reports));
+    if (agency) out.append(sanctionsSection(sanctions));
+    out.append(noticesSection(notices));
+    if (agency && agency.registered && agency.status !== "deregistered") out.append(deregSection(agency, uscc, dereg, async () => {
+      agency = (await api("GET", "/v1/agencies/" + enc)).body;
+      dereg.done = agency.deregistered_at || new Date().toISOString();
+      dereg.open = false;
+      render();
+      $("#deregistered")?.focus();
+    }, render));
   };
   render();
   c.onLang(render);
@@ -155,6 +228,82 @@ function filingSection(agency, uscc) {
     sec.append(h("div", { class: "inset" }, c.reasonsList(agency.return_reasons, (p) => c.pointerLabel(p))));
   }
   sec.append(c.historyTable(agency.history, "filing"));
+  return sec;
+}
+
+function sanctionsSection(got) {
+  const sec = h("section", { id: "sanctions", "aria-labelledby": "sanctions-title" }, h("h2", { id: "sanctions-title" }, t("mine.sanctions")));
+  if (got?.error) {
+    sec.append(h("p", { class: "error-message" }, t("mine.sanctions.unavailable", { detail: problemText(got.error) })));
+    return sec;
+  }
+  const items = got?.items || [];
+  if (!items.length) {
+    sec.append(h("p", { id: "sanctions-none" }, t("mine.sanctions.none")));
+    return sec;
+  }
+  const cols = ["trigger", "failure_year", "year", "effects", "basis", "decided_at", "state"];
+  sec.append(h("table", { class: "table", id: "sanctions-table" },
+    h("caption", {}, t("mine.sanctions.caption")),
+    h("thead", {}, h("tr", {}, cols.map((k) => h("th", { scope: "col" }, t(`mine.sanctions.${k}`))))),
+    h("tbody", {}, items.map((s) => h("tr", { "data-sanction": s.id, "data-waived": String(!!s.waived) },
+      h("td", {}, label("trigger", s.trigger), s.message ? h("div", { class: "hint" }, bilingual(s.message)) : null),
+      h("td", {}, String(s.failure_year ?? "")),
+      h("td", {}, String(s.year ?? "")),
+      h("td", {}, effectsText(s.effects)),
+      h("td", { class: "sanction-basis" }, s.basis || ""),
+      h("td", {}, fmtDateTime(s.decided_at)),
+      h("td", { class: "sanction-state" }, s.waived
+        ? h("span", { class: "tag tag--grey" }, t("mine.sanctions.waived", { reason: s.waiver?.reason || "", at: fmtDateTime(s.waiver?.at) }))
+        : h("span", { class: "tag tag--red" }, t("mine.sanctions.in_effect"))))))));
+  return sec;
+}
+
+function noticesSection(got) {
+  const sec = h("section", { id: "notices", "aria-labelledby": "notices-title" }, h("h2", { id: "notices-title" }, t("mine.notices")));
+  if (got?.error) sec.append(h("p", { class: "error-message" }, t("cc.notices.unavailable", { detail: problemText(got.error) })));
+  else {
+    sec.append(noticeList(got?.items || []));
+    if (got?.next) sec.append(h("p", {}, h("a", { href: "notices-mine.html" }, t("mine.notices.all"))));
+  }
+  return sec;
+}
+
+// deregSection: the deregistration, in two steps: a button that opens the confirmation form,
+// and the form (an optional reason, a confirmation box, the button that deregisters).
+function deregSection(agency, uscc, state, onDone, rerender) {
+  const sec = h("section", { id: "deregistration", class: "no-print", "aria-labelledby": "dereg-title" },
+    h("h2", { id: "dereg-title" }, t("mine.dereg")),
+    h("p", {}, t("mine.dereg.lead")));
+  if (!state.open) {
+    sec.append(h("button", { type: "button", class: "button button--warning", id: "deregister-start",
+      "on:click": () => { state.open = true; rerender(); $("#deregister-form h3")?.focus(); } }, t("mine.dereg.start")));
+    return sec;
+  }
+  const name = (agency.registered || agency.filing || {}).name || "";
+  const form = h("form", { id: "deregister-form", action: "#", method: "post", class: "inset" },
+    h("h3", { tabindex: "-1" }, t("mine.dereg.confirm_title")),
+    h("p", { class: "hint" }, h("strong", {}, t("mine.dereg.warning"))),
+    h("div", { class: "form-group" },
+      h("label", { class: "label", for: "deregister-reason" }, t("mine.dereg.reason")),
+      h("textarea", { id: "deregister-reason", name: "reason", class: "textarea", rows: "3", maxlength: "2000", "data-pointer": "/reason" })),
+    h("div", { class: "form-group checkboxes", "data-pointer": "/confirm" },
+      h("div", {},
+        h("input", { type: "checkbox", id: "deregister-confirm", name: "confirm", value: "yes", "data-no-draft": "" }),
+        h("label", { for: "deregister-confirm" }, t("mine.dereg.confirm", { name, uscc })))),
+    h("button", { type: "submit", class: "button button--warning", id: "deregister-submit" }, t("mine.dereg.submit")), " ",
+    h("button", { type: "button", class: "button button--secondary", id: "deregister-cancel",
+      "on:click": () => { state.open = false; rerender(); $("#deregister-start")?.focus(); } }, t("mine.dereg.cancel")));
+  sec.append(form);
+  const draftKey = `deregister.${uscc}`;
+  keepDraft(form, draftKey);
+  submitOnce(form, async (idempotencyKey) => {
+    if (!$("#deregister-confirm", form).checked) throw invalid([{ field: "/confirm", code: "required", message: t("mine.dereg.confirm_required") }]);
+    const reason = $("#deregister-reason", form).value.trim();
+    await api("POST", `/v1/agencies/${encodeURIComponent(uscc)}/deregistration`, { body: reason ? { reason } : {}, idempotencyKey });
+    dropDraft(draftKey);
+    await onDone();
+  });
   return sec;
 }
 

@@ -8,8 +8,9 @@
 import { h, $, append, replace, uid } from '../dom.js';
 import { t, addStrings, lang, label, fmtDate, fmtDateTime } from '../i18n.js';
 import { api, session, platformNow, ApiError } from '../api.js';
-import { submitOnce, keepDraft, dropDraft, invalid, fenToYuan } from '../forms.js';
+import { submitOnce, keepDraft, dropDraft, invalid, fenToYuan, yuanToFen, field } from '../forms.js';
 import { renderLayout, requireSession } from '../layout.js';
+import { zoneDetails, planView, changesView, annualView, assessmentsView, consequence, lastDay } from './zone-common.js';
 
 addStrings({
   'zh-CN': {
@@ -196,10 +197,10 @@ addStrings({
 
 const ROLES = ['city_officer', 'district_reviewer', 'prefecture_officer', 'province_officer', 'expert', 'scheduler'];
 const TABS = {
-  city_officer: ['filings', 'reports', 'claims', 'runs'],
+  city_officer: ['filings', 'reports', 'claims', 'sanctions', 'recovery', 'credit', 'runs'],
   district_reviewer: ['claims'],
-  prefecture_officer: ['clusters'],
-  province_officer: ['clusters', 'runs'],
+  prefecture_officer: ['clusters', 'zones'],
+  province_officer: ['clusters', 'zones', 'credit', 'runs'],
   expert: ['clusters'],
   scheduler: ['runs'],
 };
@@ -587,6 +588,491 @@ function clustersSection(s) {
     queue('/v1/cluster-applications?status=under_review', s.role === 'expert' ? expertItem : provinceItem)];
 }
 
+// ---- Violations and sanctions (city officers) -----------------------------------------------
+
+addStrings({
+  'zh-CN': {
+    'wb.tab.sanctions': '违规与处理措施', 'wb.tab.recovery': '资助追回', 'wb.tab.credit': '信用记录', 'wb.tab.zones': '集聚区建设',
+    'wb.s.intro': '记录本辖区已备案服务机构的违规行为，平台按处理措施政策（《在澄意见》二(二)1、5）决定相应措施并写明依据；处理措施不会删除，确需免除的须说明理由另行记录。',
+    'wb.s.record_title': '记录违规行为', 'wb.s.agency': '服务机构统一社会信用代码', 'wb.s.kind': '违规类型', 'wb.s.pick_kind': '请选择',
+    'wb.s.year': '违规发生年度', 'wb.s.year_hint': '违规发生的年份；处理措施适用的年度由政策决定。', 'wb.s.detail': '违规情况',
+    'wb.s.entities': '相关申请单位和个人', 'wb.s.entities_hint': '抄袭或大量非正常专利申请须列明：每行一个统一社会信用代码或身份证号码。其他类型可不填。',
+    'wb.s.entity': '第 {n} 个单位或个人', 'wb.s.add_entity': '再添加一个', 'wb.s.remove_entity': '删除第 {n} 个',
+    'wb.s.record': '记录违规', 'wb.s.need_agency': '请填写服务机构的统一社会信用代码', 'wb.s.need_kind': '请选择违规类型',
+    'wb.s.year_invalid': '请填写 4 位年份',
+    'wb.s.recorded': '已记录违规，产生 {n} 项处理措施：', 'wb.s.recorded_none': '已记录违规。按现行政策，该违规不产生处理措施。',
+    'wb.s.lookup_title': '查看服务机构的处理措施', 'wb.s.lookup': '查看', 'wb.s.list_heading': '{uscc} 的处理措施',
+    'wb.s.trigger': '原因', 'wb.s.failure_year': '所涉年度', 'wb.s.year_of_effect': '执行年度', 'wb.s.effects': '措施',
+    'wb.s.affected': '相关单位和个人', 'wb.s.public': '在公示名录公开', 'wb.s.basis': '依据', 'wb.s.message': '说明',
+    'wb.s.decided': '决定', 'wb.s.decided_line': '{at} · {who} · 政策版本 {version}', 'wb.s.state': '状态',
+    'wb.s.in_force': '执行中', 'wb.s.waived': '已免除', 'wb.s.waiver_line': '{at} 由 {who} 免除：{reason}',
+    'wb.s.waive_reason': '免除理由', 'wb.s.waive_hint': '理由会与免除记录一并保存，处理措施本身保留。', 'wb.s.waive': '免除此项处理措施',
+    'wb.s.waived_done': '已免除，处理措施的效力解除。',
+    'wb.s.heading': '{trigger} · {year} 年度',
+    'trigger.report_not_on_time': '未按时报送年度报告', 'trigger.sci_tech_project_services': '违规参与或提供科技项目申报服务',
+    'trigger.abnormal_patent_applications': '大量非正常专利申请', 'trigger.plagiarism': '抄袭等恶意行为', 'trigger.poor_credit': '信誉缺失',
+    'trigger.poor_service': '服务质量差', 'trigger.unfair_competition': '不正当竞争或欺诈损害委托人利益', 'trigger.refused_correction': '约谈后拒不整改或情节严重',
+    'effect.public_criticism': '通报批评', 'effect.interview': '约谈相关负责人', 'effect.blacklist': '列入黑名单', 'effect.transfer': '移送有关部门',
+    'effect.subsidy_block': '{families}：{entities}不得享受',
+    'family.ip_subsidy': '知识产权资助', 'family.sci_tech_subsidy': '科技项目资助', 'family.patent_subsidy': '专利资助',
+    'entities.served': '接受其服务的单位和个人', 'entities.affected': '相关申请单位和个人',
+  },
+  en: {
+    'wb.tab.sanctions': 'Violations and sanctions', 'wb.tab.recovery': 'Recovery', 'wb.tab.credit': 'Credit records', 'wb.tab.zones': 'Cluster zones',
+    'wb.s.intro': 'Record a violation of a filed agency of your division; the sanctions policy decides what it calls for, each with its legal basis (seed 000 §二(二)1, 5). Sanctions are never deleted: a waiver is a new record with its reason.',
+    'wb.s.record_title': 'Record a violation', 'wb.s.agency': 'Agency\'s unified social credit code', 'wb.s.kind': 'Kind of violation', 'wb.s.pick_kind': 'Choose',
+    'wb.s.year': 'Year of the violation', 'wb.s.year_hint': 'The year the violation happened; the policy decides the year the sanction applies to.', 'wb.s.detail': 'What happened',
+    'wb.s.entities': 'Applicants concerned', 'wb.s.entities_hint': 'Required for plagiarism and abnormal patent applications: one unified social credit code or ID number each. Optional otherwise.',
+    'wb.s.entity': 'Applicant {n}', 'wb.s.add_entity': 'Add another', 'wb.s.remove_entity': 'Remove applicant {n}',
+    'wb.s.record': 'Record the violation', 'wb.s.need_agency': 'Enter the agency\'s unified social credit code', 'wb.s.need_kind': 'Choose the kind of violation',
+    'wb.s.year_invalid': 'Enter a four-digit year',
+    'wb.s.recorded': 'Violation recorded; {n} sanction(s) decided:', 'wb.s.recorded_none': 'Violation recorded. Under the policy in force it calls for no sanction.',
+    'wb.s.lookup_title': 'An agency\'s sanctions', 'wb.s.lookup': 'Show', 'wb.s.list_heading': 'Sanctions of {uscc}',
+    'wb.s.trigger': 'Reason', 'wb.s.failure_year': 'Year concerned', 'wb.s.year_of_effect': 'Year in effect', 'wb.s.effects': 'Measures',
+    'wb.s.affected': 'Applicants concerned', 'wb.s.public': 'Shown on the public register', 'wb.s.basis': 'Basis', 'wb.s.message': 'Explanation',
+    'wb.s.decided': 'Decided', 'wb.s.decided_line': '{at} · {who} · policy version {version}', 'wb.s.state': 'Status',
+    'wb.s.in_force': 'In force', 'wb.s.waived': 'Waived', 'wb.s.waiver_line': 'Waived {at} by {who}: {reason}',
+    'wb.s.waive_reason': 'Reason for the waiver', 'wb.s.waive_hint': 'The reason is kept with the waiver; the sanction itself stays on record.', 'wb.s.waive': 'Waive this sanction',
+    'wb.s.waived_done': 'Waived: the sanction no longer has effect.',
+    'wb.s.heading': '{trigger} · {year}',
+    'trigger.report_not_on_time': 'Annual report not on time', 'trigger.sci_tech_project_services': 'Improper sci-tech project application services',
+    'trigger.abnormal_patent_applications': 'Many abnormal patent applications', 'trigger.plagiarism': 'Plagiarism or similar malicious conduct', 'trigger.poor_credit': 'Poor credit',
+    'trigger.poor_service': 'Poor service quality', 'trigger.unfair_competition': 'Unfair competition or fraud harming clients', 'trigger.refused_correction': 'Refused to correct after the interview, or serious circumstances',
+    'effect.public_criticism': 'Public criticism', 'effect.interview': 'Interview with the person in charge', 'effect.blacklist': 'Blacklisted', 'effect.transfer': 'Referred to the competent authorities',
+    'effect.subsidy_block': '{families}: {entities} may not receive them',
+    'family.ip_subsidy': 'IP subsidies', 'family.sci_tech_subsidy': 'sci-tech project subsidies', 'family.patent_subsidy': 'Patent subsidies',
+    'entities.served': 'the organisations and individuals it served', 'entities.affected': 'the applicants concerned',
+  },
+});
+
+const VIOLATION_KINDS = ['sci_tech_project_services', 'abnormal_patent_applications', 'plagiarism', 'poor_credit', 'poor_service', 'unfair_competition', 'refused_correction'];
+
+function effectLine(e) {
+  if (e.kind !== 'subsidy_block') return h('li', { 'data-effect': e.kind }, label('effect', e.kind));
+  const families = (e.families || []).map((f) => label('family', f)).join('、');
+  return h('li', { 'data-effect': e.kind, 'data-families': (e.families || []).join(' ') },
+    t('effect.subsidy_block', { families, entities: label('entities', e.entities) }));
+}
+
+const whoDid = (a) => [label('role', a?.role), a?.subject].filter(Boolean).join(' ');
+
+// sanctionCard(uscc, view): a sanction with its effects and basis, and the waiver form while it
+// is in force.
+function sanctionCard(uscc) {
+  return (v) => {
+    const res = result();
+    const item = h('article', { class: 'card wb-item wb-sanction', 'data-sanction': v.id, 'data-waived': String(!!v.waived) });
+    const draw = (s) => {
+      replace(item,
+        h('h4', null, t('wb.s.heading', { trigger: label('trigger', s.trigger), year: s.year })),
+        dl([
+          [t('wb.s.state'), h('strong', { class: `tag ${s.waived ? 'tag--grey' : 'tag--red'} wb-sanction-state` }, s.waived ? t('wb.s.waived') : t('wb.s.in_force'))],
+          [t('wb.s.trigger'), label('trigger', s.trigger)],
+          [t('wb.s.failure_year'), String(s.failure_year)],
+          [t('wb.s.year_of_effect'), String(s.year)],
+          [t('wb.s.effects'), h('ul', { class: 'wb-effects' }, (s.effects || []).map(effectLine))],
+          (s.affected_entities || []).length > 0 && [t('wb.s.affected'), h('ul', null, s.affected_entities.map((e) => h('li', null, e)))],
+          [t('wb.s.public'), s.public ? t('common.yes') : t('common.no')],
+          [t('wb.s.basis'), h('span', { class: 'wb-basis' }, s.basis)],
+          s.message && [t('wb.s.message'), lang() === 'en' ? s.message.en : s.message.zh],
+          [t('wb.s.decided'), t('wb.s.decided_line', { at: fmtDateTime(s.decided_at), who: whoDid(s.decided_by), version: dash(s.policy_version) })],
+          s.waiver && [t('wb.s.waived'), h('span', { class: 'wb-waiver' }, t('wb.s.waiver_line', { at: fmtDateTime(s.waiver.at), who: whoDid(s.waiver.by), reason: s.waiver.reason }))],
+        ]),
+        res);
+      if (s.waived) return;
+      const form = actionForm(`wb.waive.${s.id}`, [
+        textarea('reason', t('wb.s.waive_reason'), '/reason', t('wb.s.waive_hint')),
+        h('button', { type: 'submit', class: 'button button--secondary' }, t('wb.s.waive')),
+      ], async (f, key) => {
+        const path = `/v1/agencies/${encodeURIComponent(uscc)}/sanctions/${encodeURIComponent(s.id)}/waiver`;
+        return (await api('POST', path, { body: { reason: f.elements.reason.value.trim() }, idempotencyKey: key })).body;
+      }, (after) => {
+        item.dataset.waived = 'true';
+        draw(after);
+        replace(res, h('p', { class: 'notification-banner notification-banner--success wb-done', 'data-status': 'waived' }, t('wb.s.waived_done')));
+      }, res);
+      item.insertBefore(form, res);
+    };
+    draw(v);
+    return item;
+  };
+}
+
+function entityRow(list, i) {
+  const id = `violation-entity-${i}`;
+  return h('div', { class: 'form-group wb-entity', 'data-row': String(i) },
+    h('label', { class: 'label', for: id }, t('wb.s.entity', { n: i + 1 })),
+    h('input', { class: 'input', type: 'text', id, name: `affected.${i}`, 'data-pointer': `/affected_entities/${i}`, autocomplete: 'off', spellcheck: 'false' }),
+    ' ',
+    h('button', { type: 'button', class: 'link-button wb-entity-remove', 'aria-label': t('wb.s.remove_entity', { n: i + 1 }),
+      'on:click': () => removeEntity(list, i) }, t('wb.s.remove_entity', { n: i + 1 })));
+}
+
+function removeEntity(list, i) {
+  const values = [...list.querySelectorAll('input')].map((x) => x.value);
+  values.splice(i, 1);
+  setEntities(list, values.length ? values : ['']);
+  list.closest('form')?.dispatchEvent(new Event('change'));
+}
+
+function setEntities(list, values) {
+  replace(list, values.map((_, i) => entityRow(list, i)));
+  list.querySelectorAll('input').forEach((x, i) => { x.value = values[i]; });
+}
+
+function sanctionsSection(year) {
+  const listRegion = h('div', { class: 'wb-sanction-list', id: 'wb-sanction-list' });
+  const showList = (uscc) => replace(listRegion,
+    h('h3', null, t('wb.s.list_heading', { uscc })),
+    queue(`/v1/agencies/${encodeURIComponent(uscc)}/sanctions`, sanctionCard(uscc)));
+
+  const res = result();
+  res.id = 'wb-violation-result';
+  const entities = h('div', { class: 'wb-entities' });
+  setEntities(entities, ['']);
+  const kindId = 'violation-kind';
+  const form = h('form', { class: 'wb-action', id: 'wb-violation', novalidate: true },
+    h('h3', null, t('wb.s.record_title')),
+    field({ id: 'violation-agency', name: 'agency', label: t('wb.s.agency'), pointer: '/agency', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    h('div', { class: 'form-group' },
+      h('label', { class: 'label', for: kindId }, t('wb.s.kind')),
+      h('select', { class: 'select', id: kindId, name: 'kind', 'data-pointer': '/kind' },
+        h('option', { value: '' }, t('wb.s.pick_kind')),
+        VIOLATION_KINDS.map((k) => h('option', { value: k }, label('trigger', k))))),
+    field({ id: 'violation-year', name: 'year', label: t('wb.s.year'), hint: t('wb.s.year_hint'), pointer: '/year', value: String(year),
+      attrs: { class: 'input input--short', inputmode: 'numeric', autocomplete: 'off' } }),
+    field({ id: 'violation-detail', name: 'detail', label: t('wb.s.detail'), pointer: '/detail', tag: 'textarea', attrs: { rows: '4' } }),
+    h('fieldset', { class: 'fieldset form-group', 'data-pointer': '/affected_entities', 'aria-describedby': 'violation-entities-hint' },
+      h('legend', { class: 'fieldset__legend' }, t('wb.s.entities')),
+      h('div', { class: 'hint', id: 'violation-entities-hint' }, t('wb.s.entities_hint')),
+      entities,
+      h('button', { type: 'button', class: 'button button--secondary', id: 'violation-add-entity',
+        'on:click': () => { const v = [...entities.querySelectorAll('input')].map((x) => x.value); setEntities(entities, [...v, '']); entities.querySelector(`#violation-entity-${v.length}`)?.focus(); } },
+      t('wb.s.add_entity'))),
+    h('button', { type: 'submit', class: 'button', id: 'violation-submit' }, t('wb.s.record')),
+    res);
+  keepDraft(form, 'wb.violation', {
+    beforeRestore: (data) => {
+      const n = Object.keys(data).filter((k) => /^affected\.\d+$/.test(k)).length;
+      if (n > 1) setEntities(entities, Array(n).fill(''));
+    },
+  });
+  submitOnce(form, async (key) => {
+    const uscc = form.elements.agency.value.trim().toUpperCase();
+    const kind = form.elements.kind.value;
+    const rawYear = form.elements.year.value.trim();
+    const bad = [];
+    if (!uscc) bad.push({ field: '/agency', message: t('wb.s.need_agency') });
+    if (!kind) bad.push({ field: '/kind', message: t('wb.s.need_kind') });
+    if (!/^\d{4}$/.test(rawYear)) bad.push({ field: '/year', message: t('wb.s.year_invalid') });
+    if (bad.length) throw invalid(bad);
+    const inputs = [...entities.querySelectorAll('input')];
+    const affected = inputs.map((x) => x.value.trim().toUpperCase()).filter(Boolean);
+    // The API names a bad entity by its index in what was sent: keep only the filled rows.
+    setEntities(entities, affected.length ? affected : ['']);
+    const body = { kind, year: Number(rawYear), detail: form.elements.detail.value.trim(), affected_entities: affected };
+    const { body: rec } = await api('POST', `/v1/agencies/${encodeURIComponent(uscc)}/violations`, { body, idempotencyKey: key });
+    dropDraft('wb.violation');
+    form.reset();
+    form.elements.year.value = String(year);
+    setEntities(entities, ['']);
+    const made = rec?.sanctions || [];
+    replace(res, h('div', { class: 'notification-banner notification-banner--success wb-done', 'data-status': 'recorded', 'data-violation': rec?.id || null },
+      h('p', null, made.length ? t('wb.s.recorded', { n: made.length }) : t('wb.s.recorded_none')),
+      made.length > 0 && h('ul', { class: 'wb-made' }, made.map((s) => h('li', { 'data-sanction': s.id },
+        `${label('trigger', s.trigger)} · ${s.year}：`, h('ul', { class: 'wb-effects' }, (s.effects || []).map(effectLine)),
+        h('span', { class: 'wb-basis' }, `${t('wb.s.basis')}: ${s.basis}`))))));
+    res.focus();
+    lookup.elements.uscc.value = uscc;
+    showList(uscc);
+    return rec;
+  });
+
+  const lookup = h('form', { class: 'wb-action wb-sanction-lookup', id: 'wb-sanction-lookup', novalidate: true },
+    h('h3', null, t('wb.s.lookup_title')),
+    field({ id: 'sanction-agency', name: 'uscc', label: t('wb.s.agency'), pointer: '/uscc', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    h('button', { type: 'submit', class: 'button button--secondary', id: 'sanction-lookup-submit' }, t('wb.s.lookup')));
+  submitOnce(lookup, async () => {
+    const uscc = lookup.elements.uscc.value.trim().toUpperCase();
+    if (!uscc) throw invalid([{ field: '/uscc', message: t('wb.s.need_agency') }]);
+    showList(uscc);
+  });
+  return [h('p', null, t('wb.s.intro')), form, lookup, listRegion];
+}
+
+// ---- Recovery of allocated claims (city officers) ---------------------------------------------
+
+addStrings({
+  'zh-CN': {
+    'wb.rc.intro': '已拨付的资助申请。发现提前退保、虚假申报等情形的，追回资助（《苏州知识产权金融资助办法》第十条、第十六条）；提前退保或欺诈的，申请人以后的申请不予支持。',
+    'wb.rc.allocated': '已拨付金额', 'wb.rc.kind': '追回原因', 'wb.rc.kind.early_surrender': '提前退保（第十条）',
+    'wb.rc.kind.fraud': '弄虚作假、骗取资助（第十六条）', 'wb.rc.kind.other': '其他原因', 'wb.rc.amount': '追回金额（元）',
+    'wb.rc.amount_hint': '以元为单位，最多两位小数，例如 1,234.07；不超过已拨付金额。', 'wb.rc.amount_invalid': '请输入以元为单位、最多两位小数的金额，例如 1,234.07',
+    'wb.rc.reason': '追回理由', 'wb.rc.submit': '追回资助', 'wb.rc.pick_kind': '请选择追回原因',
+    'wb.rc.done': '已追回 {amount}。申请当前状态：{status}', 'wb.rc.disqualified': '申请人已被取消以后的申请资格。',
+  },
+  en: {
+    'wb.rc.intro': 'Allocated subsidy claims. Recover a subsidy after an early surrender of the policy, a fraud or another finding (Suzhou measures, articles 10 and 16); an early surrender or a fraud also disqualifies the claimant\'s later claims.',
+    'wb.rc.allocated': 'Allocated', 'wb.rc.kind': 'Why it is recovered', 'wb.rc.kind.early_surrender': 'Early surrender of the policy (article 10)',
+    'wb.rc.kind.fraud': 'Fraud or false material (article 16)', 'wb.rc.kind.other': 'Other', 'wb.rc.amount': 'Amount to recover (CNY)',
+    'wb.rc.amount_hint': 'In yuan with at most two decimals, for example 1,234.07; at most the amount allocated.', 'wb.rc.amount_invalid': 'Enter an amount in yuan with at most two decimals, for example 1,234.07',
+    'wb.rc.reason': 'Reason', 'wb.rc.submit': 'Recover the subsidy', 'wb.rc.pick_kind': 'Choose why it is recovered',
+    'wb.rc.done': 'Recovered {amount}. The claim is now: {status}', 'wb.rc.disqualified': 'The claimant is disqualified from later claims.',
+  },
+});
+
+function recoveryItem(c) {
+  const b = c.claim || {};
+  const cl = b.claimant || {};
+  const res = result();
+  const item = h('article', { class: 'card wb-item', 'data-claim': c.id },
+    h('h3', null, `${cl.name || cl.uscc} · ${label('programme', b.programme)}`),
+    dl([
+      [t('wb.c.id'), c.id],
+      [t('wb.status'), h('span', { class: 'wb-claim-status', 'data-status': c.status }, label('status.claim', c.status))],
+      [t('wb.c.claimant'), `${cl.name || ''} · ${cl.uscc || ''}`],
+      [t('wb.f.district'), dash(cl.district_code)],
+      [t('wb.rc.allocated'), h('strong', null, yuan(c.allocated_fen))],
+      ['', t('wb.receipt.shares', { city: yuan(c.city_share_fen), district: yuan(c.district_share_fen) })],
+    ]),
+    res);
+  const amountId = uid('amount');
+  const form = actionForm(`wb.recover.${c.id}.${c.version}`, [
+    radios('kind', t('wb.rc.kind'), ['early_surrender', 'fraud', 'other'].map((k) => [k, t(`wb.rc.kind.${k}`)]), '/kind'),
+    h('div', { class: 'form-group' },
+      h('label', { class: 'label', for: amountId }, t('wb.rc.amount')),
+      h('div', { class: 'hint', id: `${amountId}-hint` }, t('wb.rc.amount_hint')),
+      h('input', { class: 'input input--short', type: 'text', inputmode: 'decimal', id: amountId, name: 'amount', autocomplete: 'off',
+        value: fenToYuan(c.allocated_fen ?? 0), 'data-pointer': '/amount_fen', 'aria-describedby': `${amountId}-hint` })),
+    textarea('reason', t('wb.rc.reason'), '/reason'),
+    submitButton(t('wb.rc.submit')),
+  ], async (form, key) => {
+    const kind = checked(form, 'kind');
+    const fen = yuanToFen(form.elements.amount.value);
+    const bad = [];
+    if (!kind) bad.push({ field: '/kind', message: t('wb.rc.pick_kind') });
+    if (fen === null || fen < 1) bad.push({ field: '/amount_fen', message: t('wb.rc.amount_invalid') });
+    if (bad.length) throw invalid(bad);
+    const body = { kind, amount_fen: fen, reason: form.elements.reason.value.trim() };
+    return (await api('POST', `/v1/subsidy-claims/${encodeURIComponent(c.id)}/recovery`, { body, idempotencyKey: key })).body;
+  }, (after, form) => {
+    form.remove();
+    const st = $('.wb-claim-status', item);
+    if (st) { st.dataset.status = after.status; st.textContent = label('status.claim', after.status); }
+    replace(res, h('div', { class: 'notification-banner notification-banner--success wb-done', 'data-status': after.status },
+      h('p', null, t('wb.rc.done', { amount: yuan(after.recovery?.amount_fen), status: label('status.claim', after.status) })),
+      after.recovery?.false_commitment && h('p', null, t('wb.rc.disqualified'))));
+  }, res);
+  item.insertBefore(form, res);
+  return item;
+}
+
+function recoverySection() {
+  return [h('p', null, t('wb.rc.intro')), queue('/v1/subsidy-claims?status=allocated', recoveryItem)];
+}
+
+// ---- Credit records (city and provincial officers) ---------------------------------------------
+
+addStrings({
+  'zh-CN': {
+    'wb.cr.intro': '记录或更新公共信用信息（《苏州知识产权金融资助办法》第十二条(二)）：资助审核时采用事件发生日适用的最严重等级；有严重或较严重失信记录的不予支持。每次更新都保留历史。',
+    'wb.cr.id': '记录编号', 'wb.cr.id_hint': '由信用信息来源给出，1–100 位字母、数字或 - _ . :；用同一编号再次提交即更新该记录。',
+    'wb.cr.entity': '主体（统一社会信用代码或身份证号码）', 'wb.cr.level': '失信等级', 'wb.cr.pick_level': '请选择',
+    'credit_level.none': '无失信记录', 'credit_level.minor': '一般失信', 'credit_level.relatively_serious': '较严重失信', 'credit_level.serious': '严重失信',
+    'wb.cr.from': '适用起始日期', 'wb.cr.to': '适用截止日期（选填）', 'wb.cr.to_hint': '不填表示持续有效。', 'wb.cr.source': '信息来源',
+    'wb.cr.detail': '说明（选填）', 'wb.cr.submit': '保存信用记录', 'wb.cr.required': '请填写此项', 'wb.cr.id_invalid': '记录编号须为 1–100 位字母、数字或 - _ . :',
+    'wb.cr.created': '已新建信用记录 {id}（{level}）。', 'wb.cr.updated': '已更新信用记录 {id}（{level}），共 {n} 个版本。',
+  },
+  en: {
+    'wb.cr.intro': 'Record or update a public credit finding (Suzhou measures, article 12(2)): a claim is judged by the worst level applying on its event date, and a serious or relatively serious dishonesty record is not supported. Every update keeps the history.',
+    'wb.cr.id': 'Record number', 'wb.cr.id_hint': 'As the credit source numbers it: 1–100 letters, digits or - _ . :. Sending the same number again updates the record.',
+    'wb.cr.entity': 'Entity (unified social credit code or ID number)', 'wb.cr.level': 'Level', 'wb.cr.pick_level': 'Choose',
+    'credit_level.none': 'No dishonesty', 'credit_level.minor': 'Minor dishonesty', 'credit_level.relatively_serious': 'Relatively serious dishonesty', 'credit_level.serious': 'Serious dishonesty',
+    'wb.cr.from': 'Applies from', 'wb.cr.to': 'Applies until (optional)', 'wb.cr.to_hint': 'Leave empty when it has no end.', 'wb.cr.source': 'Source',
+    'wb.cr.detail': 'Detail (optional)', 'wb.cr.submit': 'Save the credit record', 'wb.cr.required': 'Fill this in', 'wb.cr.id_invalid': 'The record number must be 1–100 letters, digits or - _ . :',
+    'wb.cr.created': 'Credit record {id} created ({level}).', 'wb.cr.updated': 'Credit record {id} updated ({level}); {n} versions kept.',
+  },
+});
+
+function creditSection() {
+  const res = result();
+  const form = h('form', { class: 'wb-action', id: 'wb-credit', novalidate: true },
+    field({ id: 'credit-id', name: 'id', label: t('wb.cr.id'), hint: t('wb.cr.id_hint'), pointer: 'id', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    field({ id: 'credit-entity', name: 'entity', label: t('wb.cr.entity'), pointer: '/entity', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    field({ id: 'credit-level', name: 'level', label: t('wb.cr.level'), pointer: '/level',
+      options: [['', t('wb.cr.pick_level')], ...['none', 'minor', 'relatively_serious', 'serious'].map((l) => [l, t(`credit_level.${l}`)])] }),
+    field({ id: 'credit-from', name: 'from', label: t('wb.cr.from'), pointer: '/period/from', type: 'date' }),
+    field({ id: 'credit-to', name: 'to', label: t('wb.cr.to'), hint: t('wb.cr.to_hint'), pointer: '/period/to', type: 'date' }),
+    field({ id: 'credit-source', name: 'source', label: t('wb.cr.source'), pointer: '/source' }),
+    field({ id: 'credit-detail', name: 'detail', label: t('wb.cr.detail'), pointer: '/detail', tag: 'textarea', attrs: { rows: '3' } }),
+    h('button', { type: 'submit', class: 'button', id: 'credit-submit' }, t('wb.cr.submit')),
+    res);
+  keepDraft(form, 'wb.credit');
+  submitOnce(form, async (key) => {
+    const v = (n) => form.elements[n].value.trim();
+    const bad = [];
+    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(v('id'))) bad.push({ field: 'id', message: t('wb.cr.id_invalid') });
+    for (const [n, p] of [['entity', '/entity'], ['level', '/level'], ['from', '/period/from'], ['source', '/source']]) {
+      if (!v(n)) bad.push({ field: p, message: t('wb.cr.required') });
+    }
+    if (bad.length) throw invalid(bad);
+    const body = { entity: v('entity').toUpperCase(), level: v('level'), period: { from: v('from') }, source: v('source') };
+    if (v('to')) body.period.to = v('to');
+    if (v('detail')) body.detail = v('detail');
+    const { status, body: rec } = await api('PUT', `/v1/credit-records/${encodeURIComponent(v('id'))}`, { body, idempotencyKey: key });
+    dropDraft('wb.credit');
+    const level = label('credit_level', rec.level);
+    replace(res, h('p', { class: 'notification-banner notification-banner--success wb-done', 'data-status': status === 201 ? 'created' : 'updated', 'data-versions': String((rec.history || []).length) },
+      status === 201 ? t('wb.cr.created', { id: rec.id, level }) : t('wb.cr.updated', { id: rec.id, level, n: (rec.history || []).length })));
+    res.focus();
+    return rec;
+  });
+  return [h('p', null, t('wb.cr.intro')), form];
+}
+
+// ---- Designated cluster zones (prefecture and provincial officers) ------------------------------
+
+addStrings({
+  'zh-CN': {
+    'wb.z.intro_prefecture': '辖区县（市、区）已认定的集聚区。实施方案的调整由县（市、区）提出，经您审核后报省知识产权局批准（§四(六)）。',
+    'wb.z.intro_province': '近六个年度认定的集聚区：批准经设区市审核的方案调整；建设期满后进行期满考核（优秀、合格、不合格，§四(六)2）。',
+    'wb.z.lookup': '按编号打开集聚区', 'wb.z.lookup_id': '集聚区编号（即申报编号）', 'wb.z.open': '打开', 'wb.z.need_id': '请填写集聚区编号',
+    'wb.z.review_title': '审核第 {n} 次方案调整', 'wb.z.review_decision': '审核意见', 'wb.z.opinion': '意见说明（不同意时请写明理由）',
+    'wb.z.approve_prefecture': '同意，报省知识产权局批准', 'wb.z.approve_province': '批准，调整后的方案生效', 'wb.z.refuse': '不同意',
+    'wb.z.pick_decision': '请选择审核意见', 'wb.z.reviewed': '第 {n} 次方案调整：{status}',
+    'wb.z.assess_title': '期满考核', 'wb.z.assess_outcome': '考核结果',
+    'wb.z.assess_hint.fail_first': '不合格的，限期整改；整改后仍不合格的，取消称号。', 'wb.z.assess_hint.fail_again': '该集聚区整改中：再次不合格将取消称号。',
+    'wb.z.assess_comment': '考核意见（选填）', 'wb.z.assess_submit': '记录考核结果', 'wb.z.pick_outcome': '请选择考核结果',
+    'wb.z.assessed': '已记录第 {n} 次考核：{consequence}', 'wb.z.assess_later': '建设期至 {day} 届满，期满后方可考核。',
+  },
+  en: {
+    'wb.z.intro_prefecture': 'The designated zones of your counties. A county proposes a change to its implementation plan; you review it, then the provincial IP office approves it (§四(六)).',
+    'wb.z.intro_province': 'Zones designated in the last six rounds: approve plan changes the prefecture has reviewed; assess each zone once its construction has ended (excellent, pass or fail, §四(六)2).',
+    'wb.z.lookup': 'Open a zone by its number', 'wb.z.lookup_id': 'Zone number (the application number)', 'wb.z.open': 'Open', 'wb.z.need_id': 'Enter the zone number',
+    'wb.z.review_title': 'Review plan change {n}', 'wb.z.review_decision': 'Decision', 'wb.z.opinion': 'Opinion (give the reasons to refuse)',
+    'wb.z.approve_prefecture': 'Agree; send it to the provincial IP office', 'wb.z.approve_province': 'Approve; the changed plan takes effect', 'wb.z.refuse': 'Refuse',
+    'wb.z.pick_decision': 'Choose a decision', 'wb.z.reviewed': 'Plan change {n}: {status}',
+    'wb.z.assess_title': 'Final assessment', 'wb.z.assess_outcome': 'Outcome',
+    'wb.z.assess_hint.fail_first': 'A fail sets a rectification deadline; failing again after it revokes the title.', 'wb.z.assess_hint.fail_again': 'The zone is rectifying: another fail revokes its title.',
+    'wb.z.assess_comment': 'Comment (optional)', 'wb.z.assess_submit': 'Record the assessment', 'wb.z.pick_outcome': 'Choose an outcome',
+    'wb.z.assessed': 'Assessment {n} recorded: {consequence}', 'wb.z.assess_later': 'Construction runs until {day}; the assessment comes after it.',
+  },
+});
+
+function zoneItem(s, now) {
+  return (zone) => {
+    const item = h('article', { class: 'card wb-item wb-zone', 'data-zone': zone.id });
+    const res = result();
+    const draw = (c, message) => {
+      item.dataset.status = c.status;
+      const stage = s.role === 'prefecture_officer' ? 'pending_prefecture' : 'pending_province';
+      const reviewForm = (pc) => {
+        if (pc.status !== stage || c.status === 'revoked') return null;
+        return actionForm(`wb.zone-review.${c.id}.${pc.n}`, [
+          h('h5', null, t('wb.z.review_title', { n: pc.n })),
+          radios('decision', t('wb.z.review_decision'), [
+            ['approve', s.role === 'prefecture_officer' ? t('wb.z.approve_prefecture') : t('wb.z.approve_province')],
+            ['refuse', t('wb.z.refuse')]], '/decision'),
+          textarea('opinion', t('wb.z.opinion'), '/opinion'),
+          submitButton(t('wb.submit_decision')),
+        ], async (form, key) => {
+          const decision = checked(form, 'decision');
+          if (!decision) throw invalid([{ field: '/decision', message: t('wb.z.pick_decision') }]);
+          const path = `/v1/clusters/${encodeURIComponent(c.id)}/plan-changes/${pc.n}/review`;
+          return (await api('POST', path, { body: { decision, opinion: form.elements.opinion.value.trim() }, idempotencyKey: key })).body;
+        }, (after) => draw(after.zone, h('p', { class: 'notification-banner notification-banner--success wb-done', 'data-status': after.change.status },
+          t('wb.z.reviewed', { n: after.change.n, status: label('change_status', after.change.status) }))), res);
+      };
+      let assess = null;
+      if (s.role === 'province_officer' && c.status !== 'assessed' && c.status !== 'revoked') {
+        const ended = c.status !== 'in_construction' || now >= new Date(c.construction_ends);
+        assess = ended ? actionForm(`wb.zone-assess.${c.id}.${c.version}`, [
+          h('h4', null, t('wb.z.assess_title')),
+          h('p', { class: 'hint' }, c.status === 'rectifying' ? t('wb.z.assess_hint.fail_again') : t('wb.z.assess_hint.fail_first')),
+          radios('outcome', t('wb.z.assess_outcome'), ['excellent', 'pass', 'fail'].map((o) => [o, label('assessment_outcome', o)])),
+          textarea('comment', t('wb.z.assess_comment'), '/comment'),
+          submitButton(t('wb.z.assess_submit')),
+        ], async (form, key) => {
+          const outcome = checked(form, 'outcome');
+          if (!outcome) throw invalid([{ field: '/outcome', message: t('wb.z.pick_outcome') }]);
+          const path = `/v1/clusters/${encodeURIComponent(c.id)}/assessments`;
+          return (await api('POST', path, { body: { outcome, comment: form.elements.comment.value.trim() }, idempotencyKey: key })).body;
+        }, (after) => draw(after.zone, h('p', { class: 'notification-banner notification-banner--success wb-done', 'data-status': after.zone.status, 'data-result': after.assessment.result },
+          t('wb.z.assessed', { n: after.assessment.n, consequence: consequence(after.assessment) }))), res)
+          : h('p', { class: 'inset' }, t('wb.z.assess_later', { day: lastDay(c.construction_ends) }));
+      }
+      replace(item,
+        h('h3', null, c.zone_name || c.id),
+        message ? replace(res, message) : replace(res),
+        zoneDetails(c),
+        h('h4', null, t('zc.plan')), planView(c),
+        h('h4', null, t('zc.changes')), changesView(c, reviewForm),
+        h('h4', null, t('zc.annual')), annualView(c),
+        h('h4', null, t('zc.assessments')), assessmentsView(c),
+        assess);
+      if (message) res.focus();
+    };
+    draw(zone, null);
+    return item;
+  };
+}
+
+async function allItems(path) {
+  const out = [];
+  let cursor = '';
+  for (let i = 0; i < 20; i++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const { body } = await api('GET', cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
+    out.push(...(body?.items || []));
+    cursor = body?.next_cursor || '';
+    if (!cursor) break;
+  }
+  return out;
+}
+
+function zonesSection(s, year, now) {
+  const list = h('div', { class: 'wb-list wb-zones' });
+  const render = zoneItem(s, now);
+  const shown = new Set();
+  const add = (c, first) => {
+    if (shown.has(c.id)) {
+      const old = list.querySelector(`[data-zone="${CSS.escape(c.id)}"]`);
+      if (old && first) list.prepend(old);
+      return old;
+    }
+    shown.add(c.id);
+    const el = render(c);
+    if (first) list.prepend(el); else append(list, el);
+    return el;
+  };
+  (async () => {
+    try {
+      const paths = s.role === 'prefecture_officer' ? ['/v1/cluster-applications?status=designated']
+        : [0, 1, 2, 3, 4, 5].map((d) => `/v1/cluster-applications?status=designated&year=${year - d}`);
+      const apps = (await Promise.all(paths.map(allItems))).flat().filter((a) => a.status === 'designated');
+      const zones = await Promise.all(apps.map((a) => api('GET', `/v1/clusters/${encodeURIComponent(a.id)}`).then((r) => r.body).catch(() => null)));
+      const found = zones.filter(Boolean);
+      if (found.length === 0) append(list, h('p', { class: 'wb-empty' }, t('wb.empty')));
+      for (const c of found) add(c, false);
+    } catch (err) {
+      const detail = err instanceof ApiError ? (err.problem.detail || err.problem.title) : String(err);
+      append(list, h('p', { class: 'error-message', role: 'alert' }, t('wb.load_failed', { detail })));
+    }
+  })();
+  const lookup = h('form', { class: 'wb-action wb-zone-lookup', id: 'wb-zone-lookup', novalidate: true },
+    h('h3', null, t('wb.z.lookup')),
+    field({ id: 'wb-zone-id', name: 'zone_id', label: t('wb.z.lookup_id'), pointer: '/id', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    h('button', { type: 'submit', class: 'button button--secondary' }, t('wb.z.open')));
+  submitOnce(lookup, async () => {
+    const id = lookup.elements.zone_id.value.trim();
+    if (!id) throw invalid([{ field: '/id', message: t('wb.z.need_id') }]);
+    const { body } = await api('GET', `/v1/clusters/${encodeURIComponent(id)}`);
+    $('.wb-empty', list)?.remove();
+    add(body, true)?.scrollIntoView?.({ block: 'start' });
+  });
+  return [h('p', null, s.role === 'prefecture_officer' ? t('wb.z.intro_prefecture') : t('wb.z.intro_province')), lookup, list];
+}
+
 // ---- Deadline runs -------------------------------------------------------------------------
 
 function runItem(r) {
@@ -707,6 +1193,10 @@ async function render() {
       case 'reports': return reportsSection();
       case 'claims': return claimsSection(s);
       case 'clusters': return clustersSection(s);
+      case 'sanctions': return sanctionsSection(year);
+      case 'recovery': return recoverySection();
+      case 'credit': return creditSection();
+      case 'zones': return zonesSection(s, year, now);
       default: return runsSection(year);
     }
   });
