@@ -170,6 +170,13 @@ func eval[T any](b *browser, expr string) T {
 	return v
 }
 
+// navigating tells the errors of a page torn down by a navigation mid-evaluation.
+func navigating(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "navigated or closed") || strings.Contains(msg, "Cannot find context") ||
+		strings.Contains(msg, "Execution context was destroyed")
+}
+
 func (b *browser) location() string {
 	ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
 	defer cancel()
@@ -391,8 +398,16 @@ func (b *browser) waitFor(what, expr string) {
 	b.t.Helper()
 	deadline := time.Now().Add(browserTimeout)
 	for {
-		if eval[bool](b, "!!("+expr+")") {
+		// A page that navigates while it is asked (a sign-in redirect) answers with an error;
+		// that is "not yet", and the next try asks the new page.
+		ctx, cancel := context.WithTimeout(b.ctx, browserTimeout)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")", chromedp.EvalAwaitPromise))
+		cancel()
+		if err == nil && v {
 			return
+		}
+		if err != nil && !navigating(err) {
+			b.t.Fatalf("waiting for %s (%s): %v (page %s)", what, expr, err, b.location())
 		}
 		if time.Now().After(deadline) {
 			b.t.Fatalf("waiting for %s (%s): timed out (page %s)", what, expr, b.location())
