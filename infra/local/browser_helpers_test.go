@@ -345,7 +345,9 @@ func (b *browser) signIn(role, subject, division string) string {
 	b.fill("#subject", subject)
 	b.fill("#division", division)
 	b.click("#signin-submit")
-	b.waitVisible("#identity-who")
+	// The sign-in page shows the identity as soon as the session is kept, then moves on to the
+	// next page: wait for that page, or the caller's next step races the navigation.
+	b.waitFor("the page after signing in", "location.pathname !== '/signin.html' && !!document.querySelector('#identity-who')")
 	tok := eval[string](b, `(JSON.parse(sessionStorage.getItem('ips.session') || '{}').token || '')`)
 	if tok == "" {
 		b.t.Fatalf("signed in as %s %s %s but no session is kept (page %s)", role, subject, division, b.location())
