@@ -89,6 +89,7 @@ var scenarios = map[string][]step{
 	// and the query names none: on a fresh table it is eligible for every family.
 	"subsidy-claim": {
 		{"eligibility-query", 200},
+		{"eligibility-batch", 200}, // two queries in one call, each answered as alone
 		{"evaluate-claim", 200},    // a bank's dry run for the enterprise that mandated it
 		{"submit-claim", 201},      // the claim itself: the loan of May 2022 is judged by the 2021–2023 measures
 		{"review-claim", 404},      // the id is the one a real submission returned; on this table it is another

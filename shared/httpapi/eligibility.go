@@ -19,6 +19,7 @@ func SubsidyClaim(d Deps) *Function {
 	c := claimHandlers{svc: claims.New(d.Store, d.Authz, d.Policy, d.Clock)}
 	return NewFunction("subsidy-claim", d, []Route{
 		{http.MethodGet, "/v1/eligibility", SignedIn, h.check},
+		{http.MethodPost, "/v1/eligibility/batch", SignedIn, h.batch},
 		{http.MethodPost, "/v1/subsidy-evaluations", SignedIn, c.evaluate},
 		{http.MethodPost, "/v1/subsidy-claims", SignedIn, c.submit},
 		{http.MethodGet, "/v1/subsidy-claims", SignedIn, c.queue},
@@ -71,4 +72,61 @@ func (h eligibilityHandlers) check(ctx context.Context, r *Request) (Response, e
 		return Response{}, err
 	}
 	return Response{Status: http.StatusOK, Body: res}, nil
+}
+
+// MaxBatchQueries is how many queries one batch may hold.
+const MaxBatchQueries = 500
+
+// batchQuery is one query of a batch, as the single query's parameters.
+type batchQuery struct {
+	Entity   string   `json:"entity" validate:"required,uscc_or_id"`
+	Year     int      `json:"year" validate:"required,min=2000,max=2200"`
+	Agencies []string `json:"agencies" validate:"max=50,dive,uscc"`
+}
+
+type batchBody struct {
+	Queries []batchQuery `json:"queries" validate:"required,min=1,max=500,dive"`
+}
+
+// batchAnswer is one query's answer: what GET /v1/eligibility would have answered, its status
+// with either the result or the problem.
+type batchAnswer struct {
+	Status int                 `json:"status"`
+	Result *eligibility.Result `json:"result,omitempty"`
+	Error  *Problem            `json:"error,omitempty"`
+}
+
+// batch serves POST /v1/eligibility/batch: up to 500 queries in one call, each answered (and
+// authorised) exactly as the single query would be, in order. A malformed batch is refused
+// whole, naming every bad field; a query the caller may not ask is answered 403 in its place.
+func (h eligibilityHandlers) batch(ctx context.Context, r *Request) (Response, error) {
+	var body batchBody
+	if err := r.Decode(&body); err != nil {
+		return Response{}, err
+	}
+	maxYear := h.clock.Now().Year() + 1
+	var bad []domain.FieldError
+	for i, q := range body.Queries {
+		if q.Year > maxYear {
+			bad = append(bad, domain.FieldError{Field: fmt.Sprintf("/queries/%d/year", i), Code: "range", Message: domain.Text{
+				ZH: fmt.Sprintf("须为 2000 到 %d 之间的年份", maxYear), EN: fmt.Sprintf("must be a year from 2000 to %d", maxYear)}})
+		}
+	}
+	if len(bad) > 0 {
+		return Response{}, domain.Invalid(bad...)
+	}
+	answers := make([]batchAnswer, len(body.Queries))
+	for i, q := range body.Queries {
+		res, err := h.svc.Check(ctx, r.Principal, eligibility.Query{Entity: q.Entity, Year: q.Year, Agencies: q.Agencies})
+		if err != nil {
+			if domain.CodeOf(err) == domain.CodeInternal {
+				return Response{}, err // the platform failed, not the query: the whole call is retried
+			}
+			p := problemOf(err, r.Lang, r.ID)
+			answers[i] = batchAnswer{Status: p.Status, Error: &p}
+			continue
+		}
+		answers[i] = batchAnswer{Status: http.StatusOK, Result: res}
+	}
+	return Response{Status: http.StatusOK, Body: map[string]any{"results": answers}}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -220,4 +221,90 @@ func TestEveryBadEligibilityParameterIsNamedAtOnce(t *testing.T) {
 	w.expect(w.do("GET", eligibilityPath(good, 2027, many[1:]...), w.officer, nil), http.StatusOK)
 	// A resident ID is an entity too.
 	w.expect(w.do("GET", eligibilityPath("11010519491231002X", 2027), w.officer, nil), http.StatusOK)
+}
+
+// The batch answers each of 500 queries exactly as the single query does: the same families,
+// reasons and agencies, in order.
+func TestEligibilityBatchAgreesWithFiveHundredSingleCalls(t *testing.T) {
+	w := newEligibilityWorld(t)
+	w.at(beijing("2026-03-10T09:00:00"))
+	late := w.accepted(t, "MA2EB001")
+	onTime := w.accepted(t, "MA2EB002")
+	clients := []string{uscc(t, "320281", "MA2EBC01"), uscc(t, "320281", "MA2EBC02"), uscc(t, "320281", "MA2EBC03")}
+	w.at(beijing("2027-01-20T10:00:00"))
+	w.reportListing(t, onTime, 2026, clients[1], clients[2])
+	w.at(beijing("2027-02-01T00:00:00"))
+	w.reportListing(t, late, 2026, clients[0], clients[1])
+	w.at(beijing("2027-02-03T08:30:00"))
+	w.run(t, 2027)
+	never := uscc(t, "320281", "MA2EBN01") // an agency that never filed
+
+	integrator := w.integrator(t, "eligibility:read")
+	entities := append(clients, uscc(t, "320281", "MA2EBC09"))
+	agencySets := [][]string{nil, {late}, {onTime}, {never}, {late, never}}
+	var queries []map[string]any
+	for i := range 500 {
+		queries = append(queries, map[string]any{"entity": entities[i%len(entities)], "year": 2026 + i%3, "agencies": agencySets[(i/4)%len(agencySets)]})
+	}
+	r := w.expect(w.do("POST", "/v1/eligibility/batch", integrator, map[string]any{"queries": queries}), http.StatusOK)
+	var batch struct {
+		Results []struct {
+			Status int                `json:"status"`
+			Result eligibility.Result `json:"result"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(r.body, &batch); err != nil || len(batch.Results) != 500 {
+		t.Fatalf("%d results (%v)", len(batch.Results), err)
+	}
+	blocked := 0
+	for i, q := range queries {
+		agencies, _ := q["agencies"].([]string)
+		single := w.eligibility(t, integrator, q["entity"].(string), q["year"].(int), agencies...)
+		got := batch.Results[i]
+		single.DecidedAt, got.Result.DecidedAt = time.Time{}, time.Time{}
+		if got.Status != http.StatusOK || !reflect.DeepEqual(got.Result, single) {
+			t.Fatalf("query %d %v: batch %d %+v, single %+v", i, q, got.Status, got.Result, single)
+		}
+		if !single.Families[domain.FamilyIPSubsidy].Eligible {
+			blocked++
+		}
+	}
+	if blocked == 0 || blocked == 500 {
+		t.Errorf("%d of 500 blocked: the queries do not exercise both answers", blocked)
+	}
+}
+
+func TestEligibilityBatchRefusesBadQueriesAndAnswersForbiddenOnesInPlace(t *testing.T) {
+	w := newEligibilityWorld(t)
+	w.at(beijing("2027-03-01T09:00:00"))
+	me := uscc(t, "320281", "MA2EBM01")
+	enterprise := w.token(domain.RoleEnterprise, me, "")
+	bad := []map[string]any{{"entity": me, "year": 2027}, {"entity": "nobody", "year": 2027}, {"entity": me, "year": 2099, "agencies": []string{"x"}}}
+	r := w.expect(w.do("POST", "/v1/eligibility/batch", enterprise, map[string]any{"queries": bad}), http.StatusUnprocessableEntity)
+	for _, f := range []string{"/queries/1/entity", "/queries/2/agencies/0"} {
+		if !slices.Contains(r.fields(t), f) {
+			t.Errorf("%s not named: %v", f, r.fields(t))
+		}
+	}
+	many := make([]map[string]any, httpapi.MaxBatchQueries+1)
+	for i := range many {
+		many[i] = map[string]any{"entity": me, "year": 2027}
+	}
+	w.expect(w.do("POST", "/v1/eligibility/batch", enterprise, map[string]any{"queries": many}), http.StatusUnprocessableEntity)
+
+	// An enterprise asks about itself and another entity: its own query is answered, the
+	// other is the 403 the single query would give, in its place.
+	other := uscc(t, "320281", "MA2EBM02")
+	r = w.expect(w.do("POST", "/v1/eligibility/batch", enterprise, map[string]any{"queries": []map[string]any{{"entity": me, "year": 2027}, {"entity": other, "year": 2027}}}), http.StatusOK)
+	var batch struct {
+		Results []struct {
+			Status int            `json:"status"`
+			Error  map[string]any `json:"error"`
+		} `json:"results"`
+	}
+	json.Unmarshal(r.body, &batch)
+	if len(batch.Results) != 2 || batch.Results[0].Status != 200 || batch.Results[1].Status != 403 || batch.Results[1].Error["code"] != "forbidden" {
+		t.Errorf("results %s", r.body)
+	}
+	w.expect(w.do("GET", eligibilityPath(other, 2027), enterprise, nil), http.StatusForbidden)
 }
