@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/host"
+	"github.com/jsipa/ips/shared/host/hosttest"
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/shared/policy"
 	"github.com/jsipa/ips/shared/sqlite"
@@ -38,47 +37,13 @@ const (
 	reportYear  = 2027
 )
 
-// eventFiles lists events/annual-report/*.json by name without the extension.
-func eventFiles(t *testing.T) []string {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(eventsDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatalf("no event files in %s", eventsDir)
-	}
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		names[i] = strings.TrimSuffix(filepath.Base(p), ".json")
-	}
-	return names
-}
-
-// loadEvent reads an event strictly: a misspelt key would otherwise vanish in decoding, and
-// sam local invoke would send an event API Gateway never does.
-func loadEvent(t *testing.T, dir, name string) (events.APIGatewayV2HTTPRequest, []byte) {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var e events.APIGatewayV2HTTPRequest
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("%s.json: %v", name, err)
-	}
-	if dec.More() {
-		t.Fatalf("%s.json: more than one JSON value", name)
-	}
-	return e, raw
-}
+// eventFiles lists the function's event files by name.
+func eventFiles(t *testing.T) []string { return hosttest.EventNames(t, eventsDir) }
 
 func TestEventFilesAreHTTPAPIPayloadV2Events(t *testing.T) {
 	for _, name := range eventFiles(t) {
 		t.Run(name, func(t *testing.T) {
-			_, raw := loadEvent(t, eventsDir, name)
+			_, raw := hosttest.LoadEvent(t, eventsDir, name)
 			testkit.CheckHTTPAPIEvent(t, raw)
 		})
 	}
@@ -90,7 +55,7 @@ func TestEveryEventTargetsARouteOfTheFunction(t *testing.T) {
 		routes = append(routes, r.Method+" "+r.Path)
 	}
 	for _, name := range eventFiles(t) {
-		e, _ := loadEvent(t, eventsDir, name)
+		e, _ := hosttest.LoadEvent(t, eventsDir, name)
 		if !slices.Contains(routes, e.RouteKey) {
 			t.Errorf("%s.json: routeKey %q is not a route of the annual-report function %v", name, e.RouteKey, routes)
 		}
@@ -148,7 +113,7 @@ func newReportLambda(t *testing.T) *reportLambda {
 // fresh token for the principal its placeholder names.
 func (f *reportLambda) invoke(t *testing.T, handle lambdaHandler, dir, name string) lambdaResponse {
 	t.Helper()
-	e, _ := loadEvent(t, dir, name)
+	e, _ := hosttest.LoadEvent(t, dir, name)
 	f.clock.Set(time.UnixMilli(e.RequestContext.TimeEpoch), true)
 	if h, ok := e.Headers["authorization"]; ok {
 		e.Headers["authorization"] = testkit.BearerFor(t, f.signer, h, f.clock.Now())

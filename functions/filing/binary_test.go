@@ -23,6 +23,7 @@ import (
 
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/domain"
+	"github.com/jsipa/ips/shared/host/hosttest"
 	"github.com/jsipa/ips/shared/testkit"
 )
 
@@ -203,7 +204,7 @@ func TestBuiltBinaryServesFilingOnPortWithOIDCTokens(t *testing.T) {
 	}
 
 	// The same body the Lambda event files; one filing must work on every host.
-	fileEvent, _ := loadEvent(t, "file-agency")
+	fileEvent, _ := hosttest.LoadEvent(t, eventsDir, "file-agency")
 	owner := sign(t, idp.Signer, domain.Principal{Role: domain.RoleAgency, Subject: agencyUSCC})
 	agencyURL := base + "/v1/agencies/" + agencyUSCC
 

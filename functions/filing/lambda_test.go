@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/host"
+	"github.com/jsipa/ips/shared/host/hosttest"
 	"github.com/jsipa/ips/shared/httpapi"
 	"github.com/jsipa/ips/shared/policy"
 	"github.com/jsipa/ips/shared/sqlite"
@@ -50,49 +49,15 @@ var (
 	personalFields = []string{`"contact_phone"`, `"contact_email"`, `"qualification_no"`}
 )
 
-// eventFiles lists events/filing/*.json by name without the extension.
-func eventFiles(t *testing.T) []string {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(eventsDir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) == 0 {
-		t.Fatalf("no event files in %s", eventsDir)
-	}
-	names := make([]string, len(paths))
-	for i, p := range paths {
-		names[i] = strings.TrimSuffix(filepath.Base(p), ".json")
-	}
-	return names
-}
-
-// loadEvent reads an event strictly: a misspelt key would otherwise vanish in decoding, and
-// sam local invoke would send an event API Gateway never does.
-func loadEvent(t *testing.T, name string) (events.APIGatewayV2HTTPRequest, []byte) {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(eventsDir, name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var e events.APIGatewayV2HTTPRequest
-	if err := dec.Decode(&e); err != nil {
-		t.Fatalf("%s.json: %v", name, err)
-	}
-	if dec.More() {
-		t.Fatalf("%s.json: more than one JSON value", name)
-	}
-	return e, raw
-}
+// eventFiles lists the function's event files by name.
+func eventFiles(t *testing.T) []string { return hosttest.EventNames(t, eventsDir) }
 
 // Each file is what an HTTP API delivers (testkit holds the checks every function's events
 // share); loadEvent has already decoded it strictly into the Lambda event type.
 func TestEventFilesAreHTTPAPIPayloadV2Events(t *testing.T) {
 	for _, name := range eventFiles(t) {
 		t.Run(name, func(t *testing.T) {
-			_, raw := loadEvent(t, name)
+			_, raw := hosttest.LoadEvent(t, eventsDir, name)
 			testkit.CheckHTTPAPIEvent(t, raw)
 		})
 	}
@@ -104,7 +69,7 @@ func TestEveryEventTargetsARouteOfTheFunction(t *testing.T) {
 		routes = append(routes, r.Method+" "+r.Path)
 	}
 	for _, name := range eventFiles(t) {
-		e, _ := loadEvent(t, name)
+		e, _ := hosttest.LoadEvent(t, eventsDir, name)
 		if !slices.Contains(routes, e.RouteKey) {
 			t.Errorf("%s.json: routeKey %q is not a route of the filing function %v", name, e.RouteKey, routes)
 		}
@@ -155,7 +120,7 @@ func newFilingLambda(t *testing.T) *filingLambda {
 // fresh token for the principal its placeholder names.
 func (f *filingLambda) invoke(t *testing.T, name string) lambdaResponse {
 	t.Helper()
-	e, _ := loadEvent(t, name)
+	e, _ := hosttest.LoadEvent(t, eventsDir, name)
 	f.clock.Set(time.UnixMilli(e.RequestContext.TimeEpoch), true)
 	if h, ok := e.Headers["authorization"]; ok {
 		e.Headers["authorization"] = testkit.BearerFor(t, f.signer, h, f.clock.Now())

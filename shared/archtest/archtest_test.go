@@ -68,7 +68,8 @@ func TestOnlyTheEdgesImportAWS(t *testing.T) {
 	allowed := func(path string) bool {
 		return path == module+"shared/host" || path == module+"shared/dynamo" ||
 			path == module+"shared/dynamo/dynamotest" || path == module+"shared/docs3" ||
-			path == module+"shared/docs3/s3test" || strings.HasPrefix(path, module+"functions/")
+			path == module+"shared/docs3/s3test" || path == module+"shared/host/hosttest" ||
+			strings.HasPrefix(path, module+"functions/")
 	}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
@@ -98,7 +99,7 @@ func TestFunctionsDoNotDependOnTheLocalRunner(t *testing.T) {
 // Test helpers stay out of what ships.
 func TestOnlyTestsImportTestHelpers(t *testing.T) {
 	helpers := []string{module + "shared/testkit", module + "shared/dynamo/dynamotest", module + "shared/storetest",
-		module + "shared/doctest", module + "shared/docs3/s3test"}
+		module + "shared/doctest", module + "shared/docs3/s3test", module + "shared/host/hosttest"}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
 			if slices.Contains(helpers, imp) {

@@ -319,7 +319,7 @@ func TestClusterOtherPartiesSeeNothing(t *testing.T) {
 
 func TestClusterFromDraftToDesignatedZone(t *testing.T) {
 	w := newClusterWorld(t)
-	county, pref, province := w.county(jyCounty), w.prefecture(wxPrefecture), w.province()
+	county, pref := w.county(jyCounty), w.prefecture(wxPrefecture)
 	id := w.create(t, applicationBody(t, jyCounty))
 	path := "/v1/cluster-applications/" + id
 	for _, kind := range countyKinds {
@@ -352,7 +352,8 @@ func TestClusterFromDraftToDesignatedZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.clock.Set(time.Date(2027, 9, 10, 10, 0, 0, 0, domain.Shanghai), true)
-	county, province = w.county(jyCounty), w.province() // tokens of the new day
+	county = w.county(jyCounty) // tokens of the new day
+	province := w.province()
 
 	// The province's queue of the round.
 	q := w.expect(w.do(http.MethodGet, "/v1/cluster-applications?year=2027&status=under_review", province, nil), http.StatusOK).json(t)
