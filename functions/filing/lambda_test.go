@@ -365,6 +365,21 @@ func lifecycle() []lifecycleStep {
 			}
 			checkNoPersonalData(t, r.Body)
 		}},
+		// The provincial data platform follows the feed: the lifecycle's changes, in order.
+		{"change-feed", func(t *testing.T, r lambdaResponse) {
+			checkJSON(t, r, http.StatusOK)
+			var page domain.ChangePage
+			r.decode(t, &page)
+			var got []string
+			for _, c := range page.Items {
+				got = append(got, c.Kind+" "+c.RecordID)
+			}
+			sanction := domain.SanctionID(agencyUSCC, domain.TriggerSciTechProjectServices, 2025, "")
+			want := []string{"filing.accepted " + agencyUSCC, "sanction.created " + sanction, "filing.deregistered " + agencyUSCC}
+			if len(got) != 3 || got[0] != want[0] || !strings.HasPrefix(got[1], want[1]) || got[2] != want[2] || page.NextCursor != "3" {
+				t.Errorf("feed %v (next %s), want %v", got, page.NextCursor, want)
+			}
+		}},
 	}
 }
 

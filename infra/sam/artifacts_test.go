@@ -59,6 +59,7 @@ var scenarios = map[string][]step{
 		{"amend-agency", 409}, // the same If-Match again is stale
 		{"deregister-agency", 200},
 		{"public-agency", 200},
+		{"change-feed", 200}, // the feed, written through the recording store on DynamoDB
 	},
 	// A fresh table holds no filing, and the events are of January 2028 while the bootstrap runs
 	// on the real clock: every submission is refused (422: the year has not ended, or the agency

@@ -89,8 +89,10 @@ grants["filing.create"] := {
 # METADATA
 # title: filing.read — see a filing and its history
 # description: >-
-#   The owner, and the officers who review or oversee filings of the record's division. Every
-#   item of a listing is checked with this action too.
+#   The owner, the officers who review or oversee filings of the record's division, and the
+#   systems that mirror the register (the provincial data platform) whose credential carries
+#   the scope named in the entry. Every item of a listing, and every filing change in the
+#   change feed, is checked with this action too.
 # custom:
 #   basis: "seed 000 §二(二)1; DOMAIN.md §7"
 grants["filing.read"] := {
@@ -98,7 +100,9 @@ grants["filing.read"] := {
 		"agency": "own",
 		"city_officer": "division",
 		"province_officer": "division",
+		"integrator": "credential",
 	},
+	"scope": "register:read",
 	"basis": rego.metadata.rule().custom.basis,
 }
 
@@ -138,17 +142,20 @@ grants["filing.deregister"] := {
 }
 
 # METADATA
-# title: filing.list — the officers' review queue
+# title: filing.list — the officers' review queue, and the register in bulk
 # description: >-
 #   A collection, so there is no record to scope by; every item is then checked with
-#   filing.read, which confines each officer to their division.
+#   filing.read, which confines each officer to their division. Systems mirroring the register
+#   list it with the scope named in the entry.
 # custom:
-#   basis: "seed 000 §二(二)1; DOMAIN.md §7"
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7 (integrator: bulk reads)"
 grants["filing.list"] := {
 	"roles": {
 		"city_officer": "any",
 		"province_officer": "any",
+		"integrator": "credential",
 	},
+	"scope": "register:read",
 	"basis": rego.metadata.rule().custom.basis,
 }
 
@@ -238,15 +245,17 @@ grants["violation.record"] := {
 # title: sanction.read — see an agency's sanctions with their basis
 # description: >-
 #   The agency sees its own sanctions; city and provincial officers those of agencies in their
-#   division.
+#   division; systems mirroring the register with the scope named in the entry.
 # custom:
-#   basis: "seed 000 §二(二)1 and §二(二)5; DOMAIN.md §3; DOMAIN.md §7 (agency: see its own sanctions)"
+#   basis: "seed 000 §二(二)1 and §二(二)5; DOMAIN.md §3; DOMAIN.md §7 (agency: see its own sanctions; integrator: bulk reads)"
 grants["sanction.read"] := {
 	"roles": {
 		"agency": "own",
 		"city_officer": "division",
 		"province_officer": "division",
+		"integrator": "credential",
 	},
+	"scope": "register:read",
 	"basis": rego.metadata.rule().custom.basis,
 }
 
@@ -315,7 +324,8 @@ grants["rating.create"] := {
 # title: claim.evaluate — dry-run a claim
 # description: >-
 #   Anyone signed in may ask what a claim would get; nothing is stored and no
-#   record is read but the facts the caller sends.
+#   record is read but the facts the caller sends. An integrator needs the scope that lets it
+#   claim.
 # custom:
 #   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
 grants["claim.evaluate"] := {
@@ -326,7 +336,9 @@ grants["claim.evaluate"] := {
 		"district_reviewer": "any",
 		"city_officer": "any",
 		"province_officer": "any",
+		"integrator": "credential",
 	},
+	"scope": "claims:submit",
 	"basis": rego.metadata.rule().custom.basis,
 }
 
@@ -334,22 +346,27 @@ grants["claim.evaluate"] := {
 # title: claim.submit — submit or resubmit a claim
 # description: >-
 #   The enterprise for itself, or the institution it mandated (seed 003 第十一条(一)): the
-#   handler names the claimant as owner and the mandate's submitter as submitter.
+#   handler names the claimant as owner and the mandate's submitter as submitter. A bank
+#   claiming through its system's credential is an integrator: its credential must carry the
+#   scope named in the entry, and its subject must be the mandate's submitter.
 # custom:
 #   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
 grants["claim.submit"] := {
 	"roles": {
 		"enterprise": "own",
 		"mandated_submitter": "submitter",
+		"integrator": "credential_submitter",
 	},
+	"scope": "claims:submit",
 	"basis": rego.metadata.rule().custom.basis,
 }
 
 # METADATA
 # title: claim.read — see a claim with its decisions and history
 # description: >-
-#   The claimant, the institution that claimed for it, and the reviewers over the
-#   claimant's district.
+#   The claimant, the institution that claimed for it (in person, or through its system's
+#   credential with the scope named in the entry), and the reviewers over the claimant's
+#   district.
 # custom:
 #   basis: "seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7"
 grants["claim.read"] := {
@@ -359,7 +376,9 @@ grants["claim.read"] := {
 		"district_reviewer": "division",
 		"city_officer": "division",
 		"province_officer": "division",
+		"integrator": "credential_submitter",
 	},
+	"scope": "claims:submit",
 	"basis": rego.metadata.rule().custom.basis,
 }
 
@@ -642,6 +661,32 @@ grants["cluster.review"] := {
 	"basis": rego.metadata.rule().custom.basis,
 }
 
+# METADATA
+# title: change.list — follow the change feed
+# description: >-
+#   A collection: anyone signed in may follow it, but every change in it is shown only to
+#   those who may read its record (filing.read, sanction.read, claim.read, cluster.read,
+#   zone.read), so each sees the changes of their own records or division. Integrators need
+#   the scope named in the entry. Experts are left out: what they may read of an application
+#   depends on its status, which a change's record has moved on from.
+# custom:
+#   basis: "seed 000 §二(二)1; DOMAIN.md §7 (integrator: what its credential's scopes allow)"
+grants["change.list"] := {
+	"roles": {
+		"agency": "any",
+		"enterprise": "any",
+		"mandated_submitter": "any",
+		"county_government": "any",
+		"district_reviewer": "any",
+		"city_officer": "any",
+		"prefecture_officer": "any",
+		"province_officer": "any",
+		"integrator": "credential",
+	},
+	"scope": "changes:read",
+	"basis": rego.metadata.rule().custom.basis,
+}
+
 # --- What a scope means -----------------------------------------------------------------------
 
 # METADATA
@@ -690,6 +735,19 @@ in_scope("submitter") if {
 # custom:
 #   basis: "DOMAIN.md §7: integrators do what their credential's scopes allow"
 in_scope("credential") if grants[action].scope in principal_scopes
+
+# METADATA
+# title: Scope "credential_submitter"
+# description: >-
+#   An institution's system acting for it: the credential carries the entry's scope, and the
+#   record was filed by that institution (its subject is the record's submitter).
+# custom:
+#   basis: "seed 003 第十一条(一); DOMAIN.md §7: integrators do what their credential's scopes allow"
+in_scope("credential_submitter") if {
+	grants[action].scope in principal_scopes
+	subject != ""
+	subject == object.get(input, ["resource", "submitter"], "")
+}
 
 # METADATA
 # title: Caller's credential scopes
@@ -835,6 +893,16 @@ refusals contains reason(sprintf("only the record's owner may %s", [action])) if
 refusals contains reason(sprintf("the credential lacks the scope %s", [grants[action].scope])) if {
 	grants[action].roles[role] == "credential"
 	not in_scope("credential")
+}
+
+refusals contains reason(sprintf("the credential lacks the scope %s", [grants[action].scope])) if {
+	grants[action].roles[role] == "credential_submitter"
+	not grants[action].scope in principal_scopes
+}
+
+refusals contains reason(sprintf("only the institution that submitted the record may %s", [action])) if {
+	grants[action].roles[role] == "credential_submitter"
+	not in_scope("submitter")
 }
 
 refusals contains reason("the caller has no valid division") if {

@@ -355,7 +355,7 @@ test_every_granted_role_is_known if {
 test_every_granted_scope_is_defined if {
 	every _, grant in authz.grants {
 		every _, scope in grant.roles {
-			scope in {"own", "division", "any", "credential", "submitter", "county", "outside_division"}
+			scope in {"own", "division", "any", "credential", "submitter", "credential_submitter", "county", "outside_division"}
 		}
 	}
 }
@@ -376,6 +376,7 @@ test_the_filing_actions_are_granted if {
 		"zone.annual_submit", "zone.assess",
 		"cluster.create", "cluster.read", "cluster.list", "cluster.edit", "cluster.upload",
 		"cluster.submit", "cluster.recommend", "cluster.score", "cluster.review",
+		"change.list",
 	}
 }
 
@@ -610,4 +611,53 @@ test_reason_another_county if {
 test_reason_expert_of_the_division if {
 	d := authz.decision with input as request(expert("320200"), "cluster.score", application_jy)
 	d.reasons == ["division 320200 contains 320281: cluster.score is for records outside one's own division (seed 001 §四(四) (组织专家评估); DOMAIN.md §5; DOMAIN.md §7 (provincial officer and experts: score))"]
+}
+
+# --- Integrator scopes: register:read, claims:submit, changes:read ------------------------------
+
+bank := "91320500MA1BANK031"
+
+claim_for_x_by_bank := {"kind": "subsidy_claim", "owner": entity_x, "division": "320505", "submitter": bank}
+
+bank_system(scopes) := {"role": "integrator", "subject": bank, "division": "", "scopes": scopes}
+
+sanctions_of_a := {"kind": "agency_sanctions", "owner": agency_a, "division": "320281"}
+
+scope_cases := {
+	"register:read reads a filing": {"req": request(integrator(["register:read"]), "filing.read", filing_a), "allow": true},
+	"register:read lists the register": {"req": request(integrator(["register:read"]), "filing.list", filings), "allow": true},
+	"register:read reads sanctions": {"req": request(integrator(["register:read"]), "sanction.read", sanctions_of_a), "allow": true},
+	"register:read does not review": {"req": request(integrator(["register:read"]), "filing.review", filing_a), "allow": false},
+	"register:read does not read claims": {"req": request(integrator(["register:read"]), "claim.read", claim_for_x_by_bank), "allow": false},
+	"no register:read, no filing": {"req": request(integrator(["changes:read"]), "filing.read", filing_a), "allow": false},
+	"claims:submit submits as the mandated bank": {"req": request(bank_system(["claims:submit"]), "claim.submit", claim_for_x_by_bank), "allow": true},
+	"claims:submit reads what the bank submitted": {"req": request(bank_system(["claims:submit"]), "claim.read", claim_for_x_by_bank), "allow": true},
+	"claims:submit evaluates": {"req": request(bank_system(["claims:submit"]), "claim.evaluate", {"kind": "subsidy_claim"}), "allow": true},
+	"claims:submit for another bank's mandate": {"req": request(integrator(["claims:submit"]), "claim.submit", claim_for_x_by_bank), "allow": false},
+	"claims:submit reads no other bank's claim": {"req": request(integrator(["claims:submit"]), "claim.read", claim_for_x_by_bank), "allow": false},
+	"the bank without claims:submit": {"req": request(bank_system(["eligibility:read"]), "claim.submit", claim_for_x_by_bank), "allow": false},
+	"claims:submit does not review": {"req": request(bank_system(["claims:submit"]), "claim.review_district", claim_for_x_by_bank), "allow": false},
+	"changes:read follows the feed": {"req": request(integrator(["changes:read"]), "change.list", {"kind": "change"}), "allow": true},
+	"no changes:read, no feed": {"req": request(integrator(["register:read"]), "change.list", {"kind": "change"}), "allow": false},
+	"an agency follows the feed": {"req": request(owner_a, "change.list", {"kind": "change"}), "allow": true},
+	"a city officer follows the feed": {"req": request(city("320281"), "change.list", {"kind": "change"}), "allow": true},
+	"an expert does not follow the feed": {"req": request(principal("expert", "ex-1", "320500"), "change.list", {"kind": "change"}), "allow": false},
+	"the scheduler does not follow the feed": {"req": request(principal("scheduler", "cron", ""), "change.list", {"kind": "change"}), "allow": false},
+	"anonymous does not follow the feed": {"req": request(anonymous, "change.list", {"kind": "change"}), "allow": false},
+}
+
+test_scope_decision[name] if {
+	some name, tc in scope_cases
+	d := authz.decision with input as tc.req
+	consistent(d, tc.allow)
+}
+
+test_reason_bank_without_claims_submit if {
+	d := authz.decision with input as request(bank_system(["eligibility:read"]), "claim.submit", claim_for_x_by_bank)
+	d.reasons == ["the credential lacks the scope claims:submit (seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7)"]
+}
+
+test_reason_another_banks_claim if {
+	d := authz.decision with input as request(integrator(["claims:submit"]), "claim.read", claim_for_x_by_bank)
+	d.reasons == ["only the institution that submitted the record may claim.read (seed 003 第十一条; DOMAIN.md §4; DOMAIN.md §7)"]
 }

@@ -10,7 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
+
+	"github.com/jsipa/ips/shared/ratelimit"
 
 	"github.com/jsipa/ips/shared/auth"
 	"github.com/jsipa/ips/shared/docfs"
@@ -40,6 +43,9 @@ type Config struct {
 	// default the audience), its secret for a confidential client (IPS_OIDC_CLIENT_SECRET) and
 	// the scope asked for (IPS_OIDC_SCOPE, default openid).
 	ClientID, ClientSecret, Scope string
+	// RateLimit paces each integrator credential (IPS_RATE_LIMIT_PER_MINUTE, default 600, and
+	// IPS_RATE_LIMIT_BURST, default 60); 0 turns it off.
+	RateLimit ratelimit.Limit
 }
 
 // ConfigFromEnv reads Config.
@@ -56,7 +62,22 @@ func ConfigFromEnv() Config {
 		Scope:        os.Getenv("IPS_OIDC_SCOPE"),
 
 		DocumentsBucket: os.Getenv("IPS_DOCUMENTS_BUCKET"),
+		RateLimit: ratelimit.Limit{PerMinute: envInt("IPS_RATE_LIMIT_PER_MINUTE", DefaultRateLimit.PerMinute),
+			Burst: envInt("IPS_RATE_LIMIT_BURST", DefaultRateLimit.Burst)},
 	}
+}
+
+// DefaultRateLimit lets an integrator sustain 10 requests a second, with a burst of 60 (a
+// batch of 500 eligibility queries is one request).
+var DefaultRateLimit = ratelimit.Limit{PerMinute: 600, Burst: 60}
+
+// envInt reads a whole number, or def when the variable is unset or not a number.
+func envInt(name string, def int) int {
+	n, err := strconv.Atoi(os.Getenv(name))
+	if err != nil {
+		return def
+	}
+	return n
 }
 
 func envOr(name, def string) string {
@@ -88,7 +109,12 @@ func Build(ctx context.Context, cfg Config, authn httpapi.Authenticator, clock d
 		store.Close()
 		return httpapi.Deps{}, nil, err
 	}
-	return httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: authn, Clock: clock, Log: Logger(), Documents: documents},
+	log := Logger()
+	var limiter httpapi.Limiter
+	if cfg.RateLimit.Enabled() {
+		limiter = ratelimit.New(store, cfg.RateLimit)
+	}
+	return httpapi.Deps{Store: store, Authz: engine, Policy: engine, Auth: authn, Clock: clock, Log: log, Documents: documents, Limiter: limiter},
 		func() { store.Close() }, nil
 }
 

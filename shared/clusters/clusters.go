@@ -56,21 +56,12 @@ func New(store domain.Store, authz domain.Authorizer, decider domain.Decider, cl
 
 // resourceOf names the application for the policy: its county owns it and is its division.
 func resourceOf(b *domain.ClusterApplicationBody) domain.Resource {
-	return domain.Resource{Kind: "cluster_application", Owner: b.CountyCode, Division: b.CountyCode}
+	return b.Resource()
 }
 
-// visible is the rule the policy cannot see, the application's status: experts see an
-// application once it is under provincial review (and after the decision); provincial officers
-// once the county has submitted it. The county and its prefecture see it from the draft on
-// (the county drafts under the prefecture bureau's guidance, seed 001 §四(三)).
+// visible is the rule the policy cannot see, the application's status (ClusterStatus.VisibleTo).
 func visible(p domain.Principal, a *domain.ClusterApplication) bool {
-	switch p.Role {
-	case domain.RoleExpert:
-		return slices.Contains([]domain.ClusterStatus{domain.ClusterUnderReview, domain.ClusterDesignated, domain.ClusterNotSelected}, a.Status)
-	case domain.RoleProvinceOfficer:
-		return a.Status != domain.ClusterDraft
-	}
-	return true
+	return a.Status.VisibleTo(p.Role)
 }
 
 // read checks that p may see a (otherwise a does not exist for p).

@@ -329,3 +329,15 @@ func (a *Agency) Public() (PublicAgency, bool) {
 		DistrictCode: r.DistrictCode, LegalRepresentative: r.LegalRepresentative, ResponsiblePerson: r.ResponsiblePerson,
 		Practitioners: people, BusinessStartedOn: r.BusinessStartedOn, AcceptedAt: a.AcceptedAt, DeregisteredAt: a.DeregisteredAt}, true
 }
+
+// Resource names the filing for the authorisation policy: its agency owns it, within the
+// district it registered in.
+func (a *Agency) Resource() Resource {
+	return Resource{Kind: "agency_filing", Owner: a.USCC, Division: a.Division()}
+}
+
+// SanctionsResource names the agency's sanctions for the policy: they are the agency's, within
+// its district.
+func (a *Agency) SanctionsResource() Resource {
+	return Resource{Kind: "agency_sanctions", Owner: a.USCC, Division: a.Division()}
+}

@@ -358,3 +358,13 @@ func (c *Claim) Recover(r Recovery) error {
 	c.record("recover", "", r.By, r.At, r.Reason, r.AmountFen)
 	return nil
 }
+
+// Resource names the claim for the authorisation policy: the claimant owns it within its
+// district, and a mandated bank is its submitter (seed 003 第十一条(一)).
+func (b *ClaimBody) Resource() Resource {
+	r := Resource{Kind: "subsidy_claim", Owner: b.Claimant.USCC, Division: b.Claimant.DistrictCode}
+	if b.Mandate != nil {
+		r.Submitter = b.Mandate.SubmitterUSCC
+	}
+	return r
+}

@@ -277,3 +277,22 @@ func (a *ClusterApplication) Decide(designate bool, by Actor, at time.Time, comm
 	a.record(map[bool]string{true: "designate", false: "not_selected"}[designate], by, at, comment)
 	return nil
 }
+
+// Resource names the application for the policy: its county owns it and is its division.
+func (b *ClusterApplicationBody) Resource() Resource {
+	return Resource{Kind: "cluster_application", Owner: b.CountyCode, Division: b.CountyCode}
+}
+
+// VisibleTo is the rule the authorisation policy cannot see, an application's status: experts
+// see an application once it is under provincial review (and after the decision); provincial
+// officers once the county has submitted it. The county and its prefecture see it from the
+// draft on (the county drafts under the prefecture bureau's guidance, seed 001 §四(三)).
+func (s ClusterStatus) VisibleTo(role Role) bool {
+	switch role {
+	case RoleExpert:
+		return s == ClusterUnderReview || s == ClusterDesignated || s == ClusterNotSelected
+	case RoleProvinceOfficer:
+		return s != ClusterDraft
+	}
+	return true
+}

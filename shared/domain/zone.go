@@ -519,3 +519,8 @@ func NewAnnualOverdueNotice(c *Cluster, year int, at time.Time) *Notice {
 			EN: fmt.Sprintf("Zones submit the previous year's summary and the current year's plan by the end of January. At %s (Asia/Shanghai), %s (zone %s) had not submitted them.", Jan31Cutoff(year).Format(time.RFC3339), c.CountyCode, c.ID)},
 		CreatedAt: at}
 }
+
+// Resource names the zone for the policy: its county owns it and is its division.
+func (c *Cluster) Resource() Resource {
+	return Resource{Kind: "cluster", Owner: c.CountyCode, Division: c.CountyCode}
+}

@@ -44,7 +44,7 @@ func New(store domain.Store, authz domain.Authorizer, clock domain.Clock) *Servi
 }
 
 func resourceOf(a *domain.Agency) domain.Resource {
-	return domain.Resource{Kind: "agency_filing", Owner: a.USCC, Division: a.Division()}
+	return a.Resource()
 }
 
 // load reads a filing the caller may act on; for everyone else it does not exist.

@@ -13,6 +13,7 @@ import (
 
 // AnnualReport is the annual report function (API.md "Annual report").
 func AnnualReport(d Deps) *Function {
+	d = d.recorded()
 	h := reportHandlers{svc: reporting.New(d.Store, d.Authz, d.Policy, d.Clock)}
 	const report = "/v1/agencies/{uscc}/annual-reports/{year}"
 	return NewFunction("annual-report", d, []Route{

@@ -15,6 +15,7 @@ import (
 // Document uploads take a raw application/pdf body of up to domain.MaxDocumentBytes, streamed
 // into the document store; every other route takes JSON.
 func ClusterApplication(d Deps) *Function {
+	d = d.recorded()
 	h := clusterHandlers{svc: clusters.New(d.Store, d.Authz, d.Policy, d.Clock, d.Documents)}
 	const document = "/v1/cluster-applications/{id}/documents/{kind}"
 	return NewFunction("cluster-application", d, append([]Route{

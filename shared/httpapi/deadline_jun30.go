@@ -22,6 +22,7 @@ const JobRelativeDeadlines = "relative-deadlines"
 // deadline-jan31, which runs {"deadline": "jun30"} with the same shared/deadlines code; both
 // functions link it, and the run record is one per deadline and year whichever starts it.
 func DeadlineJun30(d Deps) *Function {
+	d = d.recorded()
 	notifier := d.Notifier
 	if notifier == nil {
 		notifier = notify.Log{Log: d.Log}

@@ -21,6 +21,7 @@ const JobJan31Reminders = "jan31-reminders"
 // DeadlineJan31 is the function enforcing the 31 January annual-report deadline (API.md
 // "Deadlines"): through its HTTP API for officers and any cron, and as a scheduled job.
 func DeadlineJan31(d Deps) *Function {
+	d = d.recorded()
 	notifier := d.Notifier
 	if notifier == nil {
 		notifier = notify.Log{Log: d.Log}

@@ -55,8 +55,7 @@ func (s *Service) load(ctx context.Context, p domain.Principal, action, uscc str
 	if err != nil {
 		return nil, err
 	}
-	res := domain.Resource{Kind: "agency_sanctions", Owner: a.USCC, Division: a.Division()}
-	if err := domain.Authorize(ctx, s.authz, p, action, res); err != nil {
+	if err := domain.Authorize(ctx, s.authz, p, action, a.SanctionsResource()); err != nil {
 		return nil, domain.Hidden(err)
 	}
 	return a, nil

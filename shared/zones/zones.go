@@ -32,7 +32,7 @@ func New(store domain.Store, authz domain.Authorizer, policy domain.Decider, clo
 }
 
 func resourceOf(c *domain.Cluster) domain.Resource {
-	return domain.Resource{Kind: "cluster", Owner: c.CountyCode, Division: c.CountyCode}
+	return c.Resource()
 }
 
 // allowed checks that p may see the zone (else it does not exist for p) and take action on it
