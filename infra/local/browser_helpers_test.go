@@ -23,6 +23,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/jsipa/ips/shared/openapi/openapitest"
 )
 
 // chromiumPath is Debian's chromium, which `make test` installs (Makefile, tools).
@@ -313,6 +315,8 @@ func (b *browser) apiFull(method, path, token string, body any, header map[strin
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	// Every answer must be one the OpenAPI document describes for the operation asked.
+	openapitest.Check(b.t, method, req.URL.Path, resp.StatusCode, resp.Header, raw)
 	var m map[string]any
 	json.Unmarshal(raw, &m)
 	return resp.StatusCode, resp.Header, m

@@ -99,11 +99,31 @@ func TestFunctionsDoNotDependOnTheLocalRunner(t *testing.T) {
 // Test helpers stay out of what ships.
 func TestOnlyTestsImportTestHelpers(t *testing.T) {
 	helpers := []string{module + "shared/testkit", module + "shared/dynamo/dynamotest", module + "shared/storetest",
-		module + "shared/doctest", module + "shared/docs3/s3test", module + "shared/host/hosttest"}
+		module + "shared/doctest", module + "shared/docs3/s3test", module + "shared/host/hosttest",
+		module + "shared/storetest/faultstore", module + "shared/openapi/openapitest"}
 	for _, p := range list(t, "./...") {
 		for _, imp := range p.Imports {
 			if slices.Contains(helpers, imp) {
 				t.Errorf("%s imports %s outside its tests", p.ImportPath, imp)
+			}
+		}
+	}
+}
+
+// The functions serve the OpenAPI document as the generated file it is: the generator's
+// reflection, source parsing and policy reading, and the tests' schema validator, stay out of
+// their binaries.
+func TestFunctionsDoNotCarryTheOpenAPIGenerator(t *testing.T) {
+	forbidden := []string{module + "shared/openapi/spec", module + "shared/openapi/gen", module + "shared/openapi/openapitest",
+		"github.com/santhosh-tekuri/jsonschema/v6", "go/parser"}
+	pkgs := list(t, "./functions/...")
+	if len(pkgs) == 0 {
+		t.Fatal("no functions found")
+	}
+	for _, p := range pkgs {
+		for _, dep := range p.Deps {
+			if slices.Contains(forbidden, dep) {
+				t.Errorf("%s depends on %s", p.ImportPath, dep)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // SubsidyClaim is the subsidy-claim function (API.md "Subsidy claim"): evaluations, claims and
 // their review, credit records, the public notices, and the eligibility query.
 func SubsidyClaim(d Deps) *Function {
+	d = d.recorded()
 	h := eligibilityHandlers{svc: eligibility.New(d.Store, d.Authz, d.Policy, d.Clock), clock: d.Clock}
 	c := claimHandlers{svc: claims.New(d.Store, d.Authz, d.Policy, d.Clock)}
 	return NewFunction("subsidy-claim", d, []Route{
@@ -96,6 +97,11 @@ type batchAnswer struct {
 	Error  *Problem            `json:"error,omitempty"`
 }
 
+// BatchAnswers is a batch's answer: one per query, in order.
+type BatchAnswers struct {
+	Results []batchAnswer `json:"results"`
+}
+
 // batch serves POST /v1/eligibility/batch: up to 500 queries in one call, each answered (and
 // authorised) exactly as the single query would be, in order. A malformed batch is refused
 // whole, naming every bad field; a query the caller may not ask is answered 403 in its place.
@@ -128,5 +134,5 @@ func (h eligibilityHandlers) batch(ctx context.Context, r *Request) (Response, e
 		}
 		answers[i] = batchAnswer{Status: http.StatusOK, Result: res}
 	}
-	return Response{Status: http.StatusOK, Body: map[string]any{"results": answers}}, nil
+	return Response{Status: http.StatusOK, Body: BatchAnswers{Results: answers}}, nil
 }

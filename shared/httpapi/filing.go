@@ -14,6 +14,7 @@ import (
 
 // Filing is the agency filing function (API.md "Agency filing") with the public register.
 func Filing(d Deps) *Function {
+	d = d.recorded()
 	h := filingHandlers{svc: filing.New(d.Store, d.Authz, d.Clock)}
 	routes := append([]Route{
 		{http.MethodPost, "/v1/agencies", SignedIn, h.file},
@@ -26,6 +27,8 @@ func Filing(d Deps) *Function {
 		{http.MethodGet, "/v1/public/agencies", Public, h.register},
 		{http.MethodGet, "/v1/public/agencies/{uscc}", Public, h.publicAgency},
 	}, violationRoutes(d)...)
+	routes = append(routes, changeRoutes(d)...)
+	routes = append(routes, openAPIRoutes()...)
 	// Sign-in through the OIDC provider lives here, beside the public register: both serve
 	// people who are not signed in.
 	f := NewFunction("filing", d, append(routes, loginRoutes(d)...))

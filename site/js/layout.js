@@ -15,7 +15,7 @@ addStrings({
     'nav.home': '首页', 'nav.filing': '备案登记', 'nav.annual_report': '年度报告', 'nav.submissions': '我的办件',
     'nav.eligibility': '资助资格查询', 'nav.my_notices': '我的通知',
     'nav.claim': '资助申请', 'nav.claims': '我的资助申请', 'nav.cluster': '集聚区申报', 'nav.workbench': '审核工作台',
-    'nav.register': '备案公示名录', 'nav.notices': '资助公示', 'nav.zone': '集聚区建设',
+    'nav.register': '备案公示名录', 'nav.notices': '资助公示', 'nav.zone': '集聚区建设', 'nav.reference': '接口文档',
   },
   en: {
     'site.name': 'Jiangsu IP Services Regulation and Subsidy Platform', 'layout.skip': 'Skip to main content', 'layout.nav': 'Main navigation',
@@ -26,7 +26,7 @@ addStrings({
     'nav.home': 'Home', 'nav.filing': 'Agency filing', 'nav.annual_report': 'Annual report', 'nav.submissions': 'My submissions',
     'nav.eligibility': 'Subsidy eligibility', 'nav.my_notices': 'My notices',
     'nav.claim': 'Subsidy claim', 'nav.claims': 'My claims', 'nav.cluster': 'Cluster application', 'nav.workbench': 'Review workbench',
-    'nav.register': 'Public register', 'nav.notices': 'Public notices', 'nav.zone': 'Cluster zone',
+    'nav.register': 'Public register', 'nav.notices': 'Public notices', 'nav.zone': 'Cluster zone', 'nav.reference': 'API reference',
   },
 });
 
@@ -42,6 +42,7 @@ export const NAV = [
   { id: 'claim', href: 'claim.html', key: 'nav.claim', roles: SUBMITTERS },
   { id: 'claims', href: 'claims.html', key: 'nav.claims', roles: SUBMITTERS },
   { id: 'eligibility', href: 'eligibility.html', key: 'nav.eligibility', roles: ['enterprise', 'integrator'] },
+  { id: 'reference', href: 'reference.html', key: 'nav.reference', roles: ['integrator'] },
   { id: 'my-notices', href: 'notices-mine.html', key: 'nav.my_notices', roles: ['county_government'] },
   { id: 'cluster', href: 'cluster.html', key: 'nav.cluster', roles: ['county_government'] },
   { id: 'zone', href: 'zone.html', key: 'nav.zone', roles: ['county_government'] },
@@ -93,7 +94,8 @@ function footer() {
     h('h2', { class: 'visually-hidden' }, t('layout.footer_links')),
     h('ul', { class: 'footer__links' },
       h('li', null, h('a', { href: 'register.html' }, t('nav.register'))),
-      h('li', null, h('a', { href: 'notices.html' }, t('nav.notices')))),
+      h('li', null, h('a', { href: 'notices.html' }, t('nav.notices'))),
+      h('li', null, h('a', { href: 'reference.html', id: 'footer-reference' }, t('nav.reference')))),
     h('p', null, t('layout.footer')));
 }
 
