@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jsipa/ips/shared/openapi/openapitest"
 	"github.com/jsipa/ips/shared/testkit"
 )
 
@@ -113,6 +114,8 @@ func (p *runnerProc) call(t *testing.T, method, path, token string, body any) (i
 	defer resp.Body.Close()
 	var m map[string]any
 	raw, _ := io.ReadAll(resp.Body)
+	// Every answer must be one the OpenAPI document describes for the operation asked.
+	openapitest.Check(t, method, req.URL.Path, resp.StatusCode, resp.Header, raw)
 	json.Unmarshal(raw, &m)
 	return resp.StatusCode, m
 }
@@ -173,94 +176,7 @@ func TestNewcomerFilesAnAgencyAndFindsItOnTheRegister(t *testing.T) {
 	}
 }
 
-func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
-	dir := t.TempDir()
-	acknowledged := map[string]string{} // code → name
-	next := 0
-	const rounds, writers = 3, 4
-	for round := range rounds {
-		p := startRunner(t, dir)
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		for range writers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					mu.Lock()
-					next++
-					i := next
-					mu.Unlock()
-					code := agencyCode(t, i)
-					name := fmt.Sprintf("第%d轮机构%d", round, i)
-					tok := p.tokenQuiet(code)
-					if tok == "" {
-						return
-					}
-					if status := p.post(code, tok, filing(code, name)); status == http.StatusCreated {
-						mu.Lock()
-						acknowledged[code] = name
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		// Kill at a different moment each round, mid-stream.
-		time.Sleep(time.Duration(300+250*round) * time.Millisecond)
-		p.cmd.Process.Signal(syscall.SIGKILL)
-		close(stop)
-		wg.Wait()
-		<-p.done
-	}
-	if len(acknowledged) < rounds {
-		t.Fatalf("only %d writes acknowledged: the load did not run", len(acknowledged))
-	}
-	p := startRunner(t, dir)
-	officer := p.token(t, map[string]any{"role": "city_officer", "division": "320281"})
-	lost := 0
-	for code, name := range acknowledged {
-		status, body := p.call(t, "GET", "/v1/agencies/"+code, officer, nil)
-		if status != http.StatusOK || body["filing"].(map[string]any)["name"] != name || body["status"] != "submitted" {
-			lost++
-			t.Errorf("acknowledged filing %s lost or changed: %d %v", code, status, body)
-		}
-	}
-	t.Logf("writes acknowledged: %d, kills: %d, records lost: %d", len(acknowledged), rounds, lost)
-}
-
-// tokenQuiet and post are the load loop's calls: a refused connection once the runner is
-// killed is expected, so they report it by their result instead of failing the test.
-func (p *runnerProc) tokenQuiet(code string) string {
-	b, _ := json.Marshal(map[string]any{"role": "agency", "subject": code})
-	resp, err := http.Post(p.url+"/dev/token", "application/json", bytes.NewReader(b))
-	if err != nil {
-		return ""
-	}
-	defer resp.Body.Close()
-	var out struct{ Token string }
-	json.NewDecoder(resp.Body).Decode(&out)
-	return out.Token
-}
-
-func (p *runnerProc) post(code, token string, body any) int {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", p.url+"/v1/agencies", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
-}
+// Durability under kill -9, with writes of every kind: crash_test.go.
 
 func TestDevModeTokensAndClock(t *testing.T) {
 	dir := t.TempDir()

@@ -11,9 +11,12 @@
 package claims
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,11 +57,7 @@ func New(store domain.Store, authz domain.Authorizer, decider domain.Decider, cl
 }
 
 func resourceOf(b *domain.ClaimBody) domain.Resource {
-	r := domain.Resource{Kind: "subsidy_claim", Owner: b.Claimant.USCC, Division: b.Claimant.DistrictCode}
-	if b.Mandate != nil {
-		r.Submitter = b.Mandate.SubmitterUSCC
-	}
-	return r
+	return b.Resource()
 }
 
 // facts gathers what the subsidy policy decides on for body; claimID names the claim when it
@@ -158,13 +157,21 @@ func newClaimID(at time.Time) string {
 }
 
 // Submit stores a claim the policy supports (POST /v1/subsidy-claims). The enterprise claims
-// for itself; a mandated institution claims for it under the mandate it names.
-func (s *Service) Submit(ctx context.Context, p domain.Principal, body domain.ClaimBody) (*domain.Claim, error) {
+// for itself; a mandated institution claims for it under the mandate it names, in person or
+// through its system's integrator credential.
+//
+// idempotencyKey is the request's Idempotency-Key, or empty. With a key the claim's id is
+// derived from it rather than drawn at random, so a retry of a request whose first attempt
+// stored the claim and then failed (its answer lost, a 5xx that released the key) answers that
+// claim instead of storing a second one. The create is conditional on the id, so no index lag
+// can let a duplicate through. A retry that crosses midnight in Shanghai derives the next day's
+// id, so the previous day's is looked up too (keys are kept 24 hours).
+func (s *Service) Submit(ctx context.Context, p domain.Principal, body domain.ClaimBody, idempotencyKey string) (*domain.Claim, error) {
 	if p.Role == domain.RoleEnterprise && body.Mandate != nil {
 		return nil, domain.Invalid(domain.FieldError{Field: "/mandate", Code: "excluded", Message: domain.Text{
 			ZH: "企业自行申报时不填写委托", EN: "is only for a mandated institution claiming for the enterprise"}})
 	}
-	if p.Role == domain.RoleMandatedSubmitter && body.Mandate == nil {
+	if (p.Role == domain.RoleMandatedSubmitter || p.Role == domain.RoleIntegrator) && body.Mandate == nil {
 		return nil, domain.Invalid(domain.FieldError{Field: "/mandate", Code: "required", Message: domain.Text{
 			ZH: "代为申报须填写企业的委托", EN: "is required when claiming for an enterprise"}})
 	}
@@ -172,6 +179,15 @@ func (s *Service) Submit(ctx context.Context, p domain.Principal, body domain.Cl
 		return nil, err
 	}
 	now := s.clock.Now()
+	id := newClaimID(now)
+	if idempotencyKey != "" {
+		id = requestClaimID(p, idempotencyKey, now)
+		for _, earlier := range []string{id, requestClaimID(p, idempotencyKey, now.AddDate(0, 0, -1))} {
+			if c, err := s.stored(ctx, p, body, earlier); c != nil || err != nil {
+				return c, err
+			}
+		}
+	}
 	d, err := s.decide(ctx, &body, "", "submission")
 	if err != nil {
 		return nil, err
@@ -180,10 +196,43 @@ func (s *Service) Submit(ctx context.Context, p domain.Principal, body domain.Cl
 		return nil, refused(d)
 	}
 	c := &domain.Claim{}
-	c.Submit(newClaimID(now), body, domain.ActorOf(p), now)
+	c.Submit(id, body, domain.ActorOf(p), now)
 	c.Decide(d)
-	if err := s.claims.Create(ctx, c); err != nil {
+	err = s.claims.Create(ctx, c)
+	if errors.Is(err, domain.ErrAlreadyExists) && idempotencyKey != "" {
+		// An attempt of the same request racing this one stored it first.
+		if earlier, err := s.stored(ctx, p, body, id); earlier != nil || err != nil {
+			return earlier, err
+		}
+	}
+	if err != nil {
 		return nil, err
+	}
+	return c, nil
+}
+
+// requestClaimID is the id of the claim a request with an Idempotency-Key stores on day: the
+// caller and the key name it, so every attempt of the request names the same claim.
+func requestClaimID(p domain.Principal, key string, day time.Time) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{string(p.Role), p.Subject, p.Division, key}, "\x00")))
+	return "SC" + day.In(domain.Shanghai).Format("20060102") + "-" + strings.ToUpper(hex.EncodeToString(sum[:6]))
+}
+
+// stored returns the claim an earlier attempt of the same request stored under id, or nil when
+// there is none. The same key with another body is refused, as API.md refuses it.
+func (s *Service) stored(ctx context.Context, p domain.Principal, body domain.ClaimBody, id string) (*domain.Claim, error) {
+	c, err := s.claims.Get(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	was, _ := json.Marshal(c.Body)
+	now, _ := json.Marshal(body)
+	if c.SubmittedBy != domain.ActorOf(p) || !bytes.Equal(was, now) {
+		return nil, domain.Invalid(domain.FieldError{Field: "Idempotency-Key", Code: "idempotency_key_reused", Message: domain.Text{
+			ZH: "该 Idempotency-Key 已用于内容不同的请求", EN: "this key was already used for a request with another body"}})
 	}
 	return c, nil
 }
@@ -302,16 +351,33 @@ func (s *Service) Review(ctx context.Context, p domain.Principal, id string, in 
 		return nil, err
 	}
 	if domain.StageOf(c.Status) != in.Stage {
+		if in.Stage == domain.StageAllocation {
+			// A retried allocation decision heals what its first attempt could not finish.
+			if err := s.releaseUnallocated(ctx, c); err != nil {
+				return nil, err
+			}
+		}
 		return nil, domain.ErrClaimTransition(in.Outcome+" "+in.Stage, c.Status)
 	}
 	now, by := s.clock.Now(), domain.ActorOf(p)
 	if in.Outcome != "pass" {
-		return s.claims.Update(ctx, id, func(c *domain.Claim) error {
+		decided, err := s.claims.Update(ctx, id, func(c *domain.Claim) error {
 			if in.Outcome == "return" {
 				return c.Return(in.Stage, by, now, in.Comment)
 			}
 			return c.Reject(in.Stage, by, now, in.Comment)
 		})
+		if err == nil && in.Stage == domain.StageAllocation {
+			// A pass racing this decision may have charged the ledgers first. Released only
+			// once the claim has left the stage (a release before could strip the racing pass
+			// that won); a charge landing after it is released by the pass that made it, and a
+			// crash in between by the retry (above).
+			err = s.releaseUnallocated(ctx, decided)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return decided, nil
 	}
 	if in.Stage == domain.StageNotice && now.Before(c.NoticeUntil) {
 		return nil, &domain.Error{Code: domain.CodeConflict, Message: domain.Text{
@@ -347,13 +413,33 @@ func (s *Service) Review(ctx context.Context, p domain.Principal, id string, in 
 		city, district = split(grant.GrantedFen, d.CityShareFen, d.DistrictShareFen)
 		d.AmountFen, d.CityShareFen, d.DistrictShareFen = amount, city, district
 	}
-	return s.claims.Update(ctx, id, func(c *domain.Claim) error {
+	passed, err := s.claims.Update(ctx, id, func(c *domain.Claim) error {
 		if err := c.Pass(in.Stage, by, now, in.Comment, NoticeDays, amount, city, district); err != nil {
 			return err
 		}
 		c.Decide(d)
 		return nil
 	})
+	if err != nil && in.Stage == domain.StageAllocation {
+		// The claim may have been returned or rejected while this pass charged the ledgers.
+		if cur, getErr := s.claims.Get(ctx, id); getErr == nil {
+			if relErr := s.releaseUnallocated(ctx, cur); relErr != nil {
+				return nil, errors.Join(err, relErr)
+			}
+		}
+	}
+	return passed, err
+}
+
+// releaseUnallocated releases a claim that has left the allocation stage without being
+// allocated from the cap ledgers: only allocated claims hold room (DOMAIN.md §4), so a rejected
+// claim never takes room from the claimant's next one. Idempotent; nothing to do for a claim
+// still at the allocation stage, allocated, or never decided.
+func (s *Service) releaseUnallocated(ctx context.Context, c *domain.Claim) error {
+	if c.Decision == nil || c.Status == domain.ClaimAllocated || domain.StageOf(c.Status) == domain.StageAllocation {
+		return nil
+	}
+	return s.ledgers.Release(ctx, c.ID, perClaim(c.Decision.LedgerCaps, c.ID))
 }
 
 // reducedAtAllocation explains a grant the ledgers reduced, naming the cap that did.

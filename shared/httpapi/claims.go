@@ -33,7 +33,7 @@ func (h claimHandlers) submit(ctx context.Context, r *Request) (Response, error)
 	if err := r.Decode(&body); err != nil {
 		return Response{}, err
 	}
-	c, err := h.svc.Submit(ctx, r.Principal, body)
+	c, err := h.svc.Submit(ctx, r.Principal, body, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return Response{}, err
 	}
