@@ -36,6 +36,11 @@ type config struct {
 	DataDir string // IPS_DATA_DIR
 	Now     string // IPS_NOW: pins the clock at this instant
 
+	// The runner's HTTP guards (hardening.go): IPS_SITE_ORIGIN, the origins answered with CORS
+	// (comma-separated; none by default, the site being on the runner's own origin),
+	// IPS_MAX_CONCURRENT_PER_CLIENT (default 64) and IPS_REQUEST_TIMEOUT (default 30s).
+	SiteOrigins, MaxPerClient, RequestTimeout string
+
 	// An OIDC provider to sign in with besides dev mode (IPS_OIDC_ISSUER, IPS_OIDC_AUDIENCE,
 	// IPS_OIDC_CLIENT_ID defaulting to the audience, IPS_OIDC_CLIENT_SECRET, IPS_OIDC_SCOPE).
 	// Without an issuer only dev tokens are accepted.
@@ -43,10 +48,12 @@ type config struct {
 }
 
 func configFromEnv() config {
-	c := config{Addr: os.Getenv("IPS_ADDR"), DataDir: os.Getenv("IPS_DATA_DIR"), Now: os.Getenv("IPS_NOW")}
+	c := config{Addr: os.Getenv("IPS_ADDR"), DataDir: os.Getenv("IPS_DATA_DIR"), Now: os.Getenv("IPS_NOW"),
+		SiteOrigins: os.Getenv("IPS_SITE_ORIGIN"), MaxPerClient: os.Getenv("IPS_MAX_CONCURRENT_PER_CLIENT"),
+		RequestTimeout: os.Getenv("IPS_REQUEST_TIMEOUT")}
 	env := app.ConfigFromEnv()
 	c.OIDC = app.Config{Issuer: env.Issuer, Audience: env.Audience, JWKSURL: env.JWKSURL,
-		ClientID: env.ClientID, ClientSecret: env.ClientSecret, Scope: env.Scope}
+		ClientID: env.ClientID, ClientSecret: env.ClientSecret, Scope: env.Scope, RateLimit: env.RateLimit}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8080"
 	}
@@ -65,6 +72,10 @@ type platform struct {
 }
 
 func newPlatform(ctx context.Context, cfg config) (*platform, error) {
+	guards, err := newGuards(cfg)
+	if err != nil {
+		return nil, err
+	}
 	clock := &domain.SettableClock{}
 	if cfg.Now != "" {
 		t, err := time.Parse(time.RFC3339Nano, cfg.Now)
@@ -85,7 +96,7 @@ func newPlatform(ctx context.Context, cfg config) (*platform, error) {
 			return nil, err
 		}
 	}
-	deps, closeDeps, err := app.Build(ctx, app.Config{DataDir: cfg.DataDir}, verifier, clock)
+	deps, closeDeps, err := app.Build(ctx, app.Config{DataDir: cfg.DataDir, RateLimit: cfg.OIDC.RateLimit}, verifier, clock)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +114,7 @@ func newPlatform(ctx context.Context, cfg config) (*platform, error) {
 	mux.HandleFunc("/v1/", notFound)
 	mux.HandleFunc("/dev/", notFound)
 	mux.Handle("/", siteHandler(site.Files))
-	p.handler = mux
+	p.handler = guards.wrap(mux)
 	return p, nil
 }
 

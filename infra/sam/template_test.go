@@ -248,6 +248,12 @@ func violations(tpl map[string]any, r repo) []string {
 	if apis != 1 {
 		bad("%d HTTP APIs, want exactly one", apis)
 	}
+	// No CORS on the API: the site calls it on its own origin (CloudFront forwards /v1/*), so
+	// its pages never need CORS, and a CorsConfiguration could only let other sites' pages read
+	// the API's answers.
+	if cors := at(resources["HttpApi"], "Properties", "CorsConfiguration"); cors != nil {
+		bad("HttpApi: CorsConfiguration %v: the site reaches the API on its own origin, so no other origin may be allowed", cors)
+	}
 	out = append(out, tableViolations(asMap(resources["Table"]), r.table)...)
 	out = append(out, bucketViolations("DocumentsBucket", asMap(resources["DocumentsBucket"]))...)
 	out = append(out, bucketViolations("SiteBucket", asMap(resources["SiteBucket"]))...)
@@ -406,6 +412,13 @@ func siteViolations(resources map[string]any) []string {
 	}
 	if at(headers, "FrameOptions", "FrameOption") != "DENY" || at(headers, "ContentTypeOptions", "Override") != true {
 		bad("SiteHeaders: frame options DENY and nosniff are required")
+	}
+	// HSTS as the functions send it on answers over HTTPS (httpapi.StrictTransportSecurity).
+	maxAge, _, _ := strings.Cut(strings.TrimPrefix(httpapi.StrictTransportSecurity, "max-age="), ";")
+	hsts := at(headers, "StrictTransportSecurity")
+	if fmt.Sprint(at(hsts, "AccessControlMaxAgeSec")) != maxAge || at(hsts, "Override") != true ||
+		at(hsts, "IncludeSubdomains") != strings.Contains(httpapi.StrictTransportSecurity, "includeSubDomains") {
+		bad("SiteHeaders: Strict-Transport-Security must be the API's %q, with Override; it is %v", httpapi.StrictTransportSecurity, hsts)
 	}
 	policy := at(resources["SiteBucketPolicy"], "Properties", "PolicyDocument", "Statement")
 	if text := fmt.Sprint(policy); !strings.Contains(text, "cloudfront.amazonaws.com") || !strings.Contains(text, "AWS:SourceArn") {
@@ -580,6 +593,16 @@ func TestTemplateContractCatchesEachBreak(t *testing.T) {
 			csp := asMap(at(tpl, "Resources", "SiteHeaders", "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig", "ContentSecurityPolicy"))
 			csp["ContentSecurityPolicy"] = "default-src * 'unsafe-inline'"
 		}, "Content-Security-Policy"},
+		{"a site without HSTS", func(tpl map[string]any, r *repo) {
+			delete(asMap(at(tpl, "Resources", "SiteHeaders", "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig")), "StrictTransportSecurity")
+		}, "Strict-Transport-Security"},
+		{"HSTS for a day", func(tpl map[string]any, r *repo) {
+			hsts := asMap(at(tpl, "Resources", "SiteHeaders", "Properties", "ResponseHeadersPolicyConfig", "SecurityHeadersConfig", "StrictTransportSecurity"))
+			hsts["AccessControlMaxAgeSec"] = 86400
+		}, "Strict-Transport-Security"},
+		{"an API open to every origin", func(tpl map[string]any, r *repo) {
+			asMap(at(tpl, "Resources", "HttpApi", "Properties"))["CorsConfiguration"] = map[string]any{"AllowOrigins": []any{"*"}}
+		}, "CorsConfiguration"},
 		{"a public site bucket", func(tpl map[string]any, r *repo) {
 			asMap(at(tpl, "Resources", "SiteBucket", "Properties", "PublicAccessBlockConfiguration"))["BlockPublicPolicy"] = false
 		}, "SiteBucket: public access block"},

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime"
 	"net/http"
 	"regexp"
@@ -53,6 +54,43 @@ type Deps struct {
 	Documents domain.Documents
 	// Login signs people in through the OIDC provider (oidclogin); nil when there is none.
 	Login Login
+	// Limiter paces integrator credentials (ratelimit); nil admits every request.
+	Limiter Limiter
+}
+
+// Limiter admits a request of the credential named key, or says how long to wait.
+type Limiter interface {
+	Take(ctx context.Context, key string) (wait time.Duration, err error)
+}
+
+// throttled is the refusal of a request over its credential's rate; the pipeline answers it
+// 429 with Retry-After.
+type throttled struct {
+	refusal    *domain.Error
+	retryAfter time.Duration
+}
+
+func (t *throttled) Error() string { return t.refusal.Error() }
+func (t *throttled) Unwrap() error { return t.refusal }
+
+// pace applies the rate limit of integrator credentials. People are not paced here: the site
+// sends what a person clicks, and the gateway's throttle bounds the whole API. A limiter that
+// cannot reach its store admits the request: losing the limit for a moment is better than
+// losing the API.
+func (f *Function) pace(ctx context.Context, p domain.Principal, requestID string) error {
+	if f.deps.Limiter == nil || p.Role != domain.RoleIntegrator {
+		return nil
+	}
+	wait, err := f.deps.Limiter.Take(ctx, string(p.Role)+"|"+p.Subject)
+	if err != nil {
+		f.deps.Log.Error("rate limit not applied", "request_id", requestID, "function", f.Name, "error", err.Error())
+		return nil
+	}
+	if wait <= 0 {
+		return nil
+	}
+	return &throttled{refusal: domain.NewError(domain.CodeThrottled, "请求过于频繁，请按 Retry-After 所示秒数后重试",
+		"Too many requests for this credential; retry after the seconds Retry-After gives."), retryAfter: wait}
 }
 
 // Access says whether a route needs a credential.
@@ -239,6 +277,22 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// ContentSecurityPolicy is every API answer's: JSON is never a document to render or frame.
+const ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+
+// StrictTransportSecurity (RFC 6797) goes on answers that came over HTTPS: two years with
+// subdomains, as the site's CloudFront policy in template.yaml sends it (a test compares them).
+const StrictTransportSecurity = "max-age=63072000; includeSubDomains"
+
+// ViaHTTPS tells whether the caller reached the platform over HTTPS: TLS on this connection, or
+// a TLS-terminating front that says so (API Gateway sets X-Forwarded-Proto on every Lambda
+// event; the first value is the client's hop). A plain-HTTP caller claiming it only gets a header
+// that browsers ignore on plain HTTP.
+func ViaHTTPS(r *http.Request) bool {
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return r.TLS != nil || strings.EqualFold(strings.TrimSpace(proto), "https")
+}
+
 type logKey struct{}
 
 // logFields collects what the access log line says about the caller, filled in as the
@@ -256,7 +310,10 @@ func (f *Function) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	if ViaHTTPS(r) {
+		h.Set("Strict-Transport-Security", StrictTransportSecurity)
+	}
 	sw := &statusWriter{ResponseWriter: w}
 	lf := &logFields{}
 	r.Header.Set("X-Request-Id", id)
@@ -296,6 +353,10 @@ func (f *Function) serveRoute(rt Route) http.HandlerFunc {
 				f.deps.Log.Error("request failed", "request_id", req.ID, "function", f.Name, "error", err.Error())
 			} else if lf != nil {
 				lf.reason = err.Error()
+			}
+			var t *throttled
+			if errors.As(err, &t) {
+				w.Header().Set("Retry-After", strconv.FormatInt(int64(math.Ceil(t.retryAfter.Seconds())), 10))
 			}
 			if domain.CodeOf(err) == domain.CodeUnauthenticated {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="ips"`)
@@ -337,6 +398,9 @@ func (f *Function) run(rt Route, req *Request) (int, map[string]string, []byte, 
 		req.Principal = p
 		if lf, ok := req.Context().Value(logKey{}).(*logFields); ok {
 			lf.principal = p
+		}
+		if err := f.pace(req.Context(), p, req.ID); err != nil {
+			return 0, nil, nil, err
 		}
 	}
 	key := req.Header.Get("Idempotency-Key")
