@@ -30,6 +30,22 @@ const FileName = "ips.db"
 // Store implements domain.Store on one SQLite file.
 type Store struct {
 	db *sql.DB
+	// writer lets one write of this process at a time reach SQLite, which admits one writer
+	// anyway: the others wait in line here rather than in SQLite's busy handler, which sleeps
+	// in growing steps (up to 100 ms) and so turned a short queue into a long tail. Writers in
+	// other processes still meet busy_timeout.
+	writer chan struct{}
+}
+
+// write runs one write with the process's write turn.
+func (s *Store) write(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.writer }()
+	return s.db.ExecContext(ctx, query, args...)
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -56,7 +72,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, writer: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -123,7 +139,7 @@ func indexArgs(it domain.Item) []any {
 func (s *Store) Create(ctx context.Context, it domain.Item) (domain.Item, error) {
 	it.Version = 1
 	args := append([]any{it.Collection, it.Key, it.Version, it.Data}, indexArgs(it)...)
-	res, err := s.db.ExecContext(ctx, `INSERT INTO items
+	res, err := s.write(ctx, `INSERT INTO items
 		(collection, key, version, data, ix1_part, ix1_sort, ix2_part, ix2_sort, ix3_part, ix3_sort)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (collection, key) DO NOTHING`, args...)
 	if err != nil {
@@ -168,7 +184,7 @@ func scanItem(row scanner, it *domain.Item, extra ...any) error {
 func (s *Store) Update(ctx context.Context, it domain.Item) (domain.Item, error) {
 	args := append([]any{it.Data}, indexArgs(it)...)
 	args = append(args, it.Collection, it.Key, it.Version)
-	res, err := s.db.ExecContext(ctx, `UPDATE items SET version = version + 1, data = ?,
+	res, err := s.write(ctx, `UPDATE items SET version = version + 1, data = ?,
 		ix1_part = ?, ix1_sort = ?, ix2_part = ?, ix2_sort = ?, ix3_part = ?, ix3_sort = ?
 		WHERE collection = ? AND key = ? AND version = ?`, args...)
 	if err != nil {
@@ -182,7 +198,7 @@ func (s *Store) Update(ctx context.Context, it domain.Item) (domain.Item, error)
 }
 
 func (s *Store) Delete(ctx context.Context, collection, key string, version int64) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM items WHERE collection = ? AND key = ? AND version = ?`, collection, key, version)
+	res, err := s.write(ctx, `DELETE FROM items WHERE collection = ? AND key = ? AND version = ?`, collection, key, version)
 	if err != nil {
 		return fmt.Errorf("sqlite: delete %s/%s: %w", collection, key, err)
 	}
