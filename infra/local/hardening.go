@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/text/language"
 
 	"github.com/jsipa/ips/shared/domain"
 	"github.com/jsipa/ips/shared/httpapi"
@@ -277,26 +274,12 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
-var timeoutLangs = language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})
-
-// writeTimeout answers a request whose handler outlived its deadline, as an RFC 9457 problem in
-// the caller's language like every other error.
+// writeTimeout answers a request whose handler outlived its deadline, as every other error.
 func writeTimeout(w http.ResponseWriter, r *http.Request, d time.Duration) {
-	p := map[string]any{"type": "/problems/timeout", "status": http.StatusServiceUnavailable, "code": "timeout",
-		"title": "处理超时", "detail": fmt.Sprintf("请求未能在 %s 内处理完毕，请稍后重试", d)}
-	lang := "zh-CN"
-	if tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language")); err == nil && len(tags) > 0 {
-		if _, i, conf := timeoutLangs.Match(tags...); i == 1 && conf != language.No {
-			lang = "en"
-			p["title"], p["detail"] = "Timed out", fmt.Sprintf("The request could not be completed within %s; retry shortly.", d)
-		}
-	}
-	b, _ := json.Marshal(p)
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Language", lang)
 	// The handler may still be reading the body; net/http must not read it too to reuse the
 	// connection, so the connection ends with this answer.
 	w.Header().Set("Connection", "close")
-	w.WriteHeader(http.StatusServiceUnavailable)
-	w.Write(b)
+	httpapi.WriteError(w, r, &domain.Error{Code: domain.CodeTimeout, Message: domain.Text{
+		ZH: fmt.Sprintf("请求未能在 %s 内处理完毕，请稍后重试", d),
+		EN: fmt.Sprintf("The request could not be completed within %s; retry shortly.", d)}})
 }

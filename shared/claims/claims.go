@@ -231,8 +231,7 @@ func (s *Service) stored(ctx context.Context, p domain.Principal, body domain.Cl
 	was, _ := json.Marshal(c.Body)
 	now, _ := json.Marshal(body)
 	if c.SubmittedBy != domain.ActorOf(p) || !bytes.Equal(was, now) {
-		return nil, domain.Invalid(domain.FieldError{Field: "Idempotency-Key", Code: "idempotency_key_reused", Message: domain.Text{
-			ZH: "该 Idempotency-Key 已用于内容不同的请求", EN: "this key was already used for a request with another body"}})
+		return nil, domain.ErrIdempotencyKeyReused
 	}
 	return c, nil
 }

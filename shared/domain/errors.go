@@ -20,6 +20,7 @@ const (
 	CodeTooLarge         Code = "too_large"              // body over the limit
 	CodeUnsupportedMedia Code = "unsupported_media_type" // not JSON where JSON is required
 	CodeThrottled        Code = "throttled"
+	CodeTimeout          Code = "timeout"         // the request outlived its deadline; retrying may succeed
 	CodeUpstream         Code = "upstream_failed" // a service the platform relies on (the OIDC provider) failed
 	CodeInternal         Code = "internal"
 )

@@ -121,3 +121,8 @@ func (s *Idempotency) Abandon(ctx context.Context, rec *IdempotencyRecord) error
 	}
 	return err
 }
+
+// ErrIdempotencyKeyReused refuses a key already used for a request with another body (API.md:
+// the same key with another body is a 422).
+var ErrIdempotencyKeyReused = Invalid(FieldError{Field: "Idempotency-Key", Code: "idempotency_key_reused", Message: Text{
+	ZH: "该 Idempotency-Key 已用于内容不同的请求", EN: "this key was already used for a request with another body"}})

@@ -142,17 +142,25 @@ func (r *Request) IfMatch() (int64, error) {
 
 // Page reads ?limit= and ?cursor= (API.md Lists: default 50, at most 500).
 func (r *Request) Page() (limit int, cursor string, err error) {
-	q := r.URL.Query()
-	limit = domain.DefaultPageSize
-	if s := q.Get("limit"); s != "" {
-		n, convErr := strconv.Atoi(s)
-		if convErr != nil || n < 1 || n > domain.MaxPageSize {
-			return 0, "", domain.Invalid(domain.FieldError{Field: "limit", Code: "range", Message: domain.Text{
-				ZH: fmt.Sprintf("须为 1 到 %d 之间的整数", domain.MaxPageSize), EN: fmt.Sprintf("must be a whole number from 1 to %d", domain.MaxPageSize)}})
-		}
-		limit = n
+	limit, bad := r.pageLimit()
+	if bad != nil {
+		return 0, "", domain.Invalid(*bad)
 	}
-	return limit, q.Get("cursor"), nil
+	return limit, r.URL.Query().Get("cursor"), nil
+}
+
+// pageLimit reads ?limit=, or names it when it is out of range.
+func (r *Request) pageLimit() (int, *domain.FieldError) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return domain.DefaultPageSize, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > domain.MaxPageSize {
+		return 0, &domain.FieldError{Field: "limit", Code: "range", Message: domain.Text{
+			ZH: fmt.Sprintf("须为 1 到 %d 之间的整数", domain.MaxPageSize), EN: fmt.Sprintf("must be a whole number from 1 to %d", domain.MaxPageSize)}}
+	}
+	return n, nil
 }
 
 // Response is what a handler answers.
@@ -433,8 +441,7 @@ func (f *Function) idempotent(rt Route, req *Request, key string) (int, map[stri
 		}
 		return rec.Status, header, rec.Body, nil
 	case domain.IdemMismatch:
-		return 0, nil, nil, domain.Invalid(domain.FieldError{Field: "Idempotency-Key", Code: "idempotency_key_reused", Message: domain.Text{
-			ZH: "该 Idempotency-Key 已用于内容不同的请求", EN: "this key was already used for a request with another body"}})
+		return 0, nil, nil, domain.ErrIdempotencyKeyReused
 	case domain.IdemInFlight:
 		return 0, nil, nil, domain.NewError(domain.CodeConflict, "使用该 Idempotency-Key 的请求仍在处理中，请稍后重试",
 			"A request with this Idempotency-Key is still in progress; retry shortly.")

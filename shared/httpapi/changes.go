@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 
 	"github.com/jsipa/ips/shared/changes"
 	"github.com/jsipa/ips/shared/domain"
@@ -46,14 +45,9 @@ func (h changeHandlers) list(ctx context.Context, r *Request) (Response, error) 
 		bad = append(bad, domain.FieldError{Field: "after", Code: "cursor", Message: domain.Text{
 			ZH: "须为变更流给出的游标（从头读取为 0）", EN: "must be a cursor the feed gave out (0 reads from the start)"}})
 	}
-	limit := domain.DefaultPageSize
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > domain.MaxPageSize {
-			bad = append(bad, domain.FieldError{Field: "limit", Code: "range", Message: domain.Text{
-				ZH: fmt.Sprintf("须为 1 到 %d 之间的整数", domain.MaxPageSize), EN: fmt.Sprintf("must be a whole number from 1 to %d", domain.MaxPageSize)}})
-		}
-		limit = n
+	limit, badLimit := r.pageLimit()
+	if badLimit != nil {
+		bad = append(bad, *badLimit)
 	}
 	if len(bad) > 0 {
 		return Response{}, domain.Invalid(bad...)

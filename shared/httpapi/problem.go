@@ -20,6 +20,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeTooLarge:         http.StatusRequestEntityTooLarge,
 	domain.CodeUnsupportedMedia: http.StatusUnsupportedMediaType,
 	domain.CodeThrottled:        http.StatusTooManyRequests,
+	domain.CodeTimeout:          http.StatusServiceUnavailable,
 	domain.CodeUpstream:         http.StatusBadGateway,
 	domain.CodeInternal:         http.StatusInternalServerError,
 }
@@ -43,6 +44,7 @@ var titles = map[domain.Code]domain.Text{
 	domain.CodeTooLarge:         {ZH: "请求内容过大", EN: "Request too large"},
 	domain.CodeUnsupportedMedia: {ZH: "不支持的内容类型", EN: "Unsupported media type"},
 	domain.CodeThrottled:        {ZH: "请求过于频繁", EN: "Too many requests"},
+	domain.CodeTimeout:          {ZH: "处理超时", EN: "Timed out"},
 	domain.CodeUpstream:         {ZH: "外部服务出错", EN: "A service the platform relies on failed"},
 	domain.CodeInternal:         {ZH: "服务器内部错误", EN: "Internal error"},
 }
